@@ -1,0 +1,3 @@
+import type { Scenario } from '../types.js';
+
+export const nodeScenarios: Scenario[] = [];

@@ -1,0 +1,214 @@
+/** One GPU expressed in milli-GPU; fractional pods ask for less than this on a single device. */
+export const MILLI_PER_GPU = 1000;
+
+/** A node as the placement core sees it: capacity, GPU devices of one model, and labels. */
+export interface NodeSpec {
+  readonly name: string;
+  readonly cpuMilli: number;
+  readonly memoryMiB: number;
+  readonly gpuCount: number;
+  /** GPU model (e.g. `V100M32`); empty for nodes without GPUs. */
+  readonly gpuModel: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/**
+ * What one pod asks for. A pod wants `gpuCount` devices with `gpuMilli` free on each: whole
+ * GPUs are `gpuMilli = 1000`; a fractional share is `gpuCount = 1, gpuMilli < 1000`.
+ */
+export interface PodRequest {
+  readonly cpuMilli: number;
+  readonly memoryMiB: number;
+  readonly gpuCount: number;
+  readonly gpuMilli: number;
+  /** Allowed GPU models; empty means any model. */
+  readonly gpuModels: readonly string[];
+}
+
+/** Where a pod goes: a node index and the device indices on that node its GPU request sits on. */
+export interface Placement {
+  readonly node: number;
+  readonly devices: readonly number[];
+}
+
+export function totalGpuMilli(pod: PodRequest): number {
+  return pod.gpuCount * pod.gpuMilli;
+}
+
+export function isFractional(pod: PodRequest): boolean {
+  return pod.gpuCount === 1 && pod.gpuMilli < MILLI_PER_GPU;
+}
+
+/** A key equal for pods that every policy treats alike (memory only matters to feasibility). */
+export function podShapeKey(pod: PodRequest): string {
+  return `${pod.cpuMilli}/${pod.memoryMiB}/${pod.gpuCount}x${pod.gpuMilli}/${pod.gpuModels.join('|')}`;
+}
+
+/**
+ * Free resources of every node, kept in typed arrays because trace replay and the benchmark
+ * evaluate every node for every pod. Mutated only through `assign`/`release`; `version[n]`
+ * changes whenever node n changes, so scorers can cache per-node results.
+ */
+export class ClusterState {
+  readonly nodes: readonly NodeSpec[];
+  readonly cpuFree: Float64Array;
+  readonly memoryFree: Float64Array;
+  /** Free milli-GPU of device d on node n at `n * maxGpus + d`. */
+  readonly gpuFree: Int32Array;
+  readonly gpuCount: Int32Array;
+  readonly maxGpus: number;
+  /** Index into `models` of each node's GPU model (-1: none). */
+  readonly modelIndex: Int32Array;
+  readonly models: readonly string[];
+  readonly version: Uint32Array;
+  private readonly modelLookup: Map<string, number>;
+  private readonly accessCache = new Map<string, Uint8Array>();
+
+  constructor(nodes: readonly NodeSpec[], from?: ClusterState) {
+    this.nodes = nodes;
+    const n = nodes.length;
+    this.maxGpus = Math.max(1, ...nodes.map((node) => node.gpuCount));
+    const models = [...new Set(nodes.map((node) => node.gpuModel).filter((m) => m !== ''))].sort();
+    this.models = models;
+    this.modelLookup = new Map(models.map((m, i) => [m, i]));
+    if (from) {
+      this.cpuFree = from.cpuFree.slice();
+      this.memoryFree = from.memoryFree.slice();
+      this.gpuFree = from.gpuFree.slice();
+      this.gpuCount = from.gpuCount;
+      this.modelIndex = from.modelIndex;
+      this.version = from.version.slice();
+      return;
+    }
+    this.cpuFree = Float64Array.from(nodes, (node) => node.cpuMilli);
+    this.memoryFree = Float64Array.from(nodes, (node) => node.memoryMiB);
+    this.gpuCount = Int32Array.from(nodes, (node) => node.gpuCount);
+    this.modelIndex = Int32Array.from(nodes, (node) => this.modelLookup.get(node.gpuModel) ?? -1);
+    this.gpuFree = new Int32Array(n * this.maxGpus);
+    nodes.forEach((node, i) => this.gpuFree.fill(MILLI_PER_GPU, i * this.maxGpus, i * this.maxGpus + node.gpuCount));
+    this.version = new Uint32Array(n);
+  }
+
+  /** An independent copy (used to try a whole gang before committing it). */
+  clone(): ClusterState {
+    return new ClusterState(this.nodes, this);
+  }
+
+  get size(): number {
+    return this.nodes.length;
+  }
+
+  /** Per GPU model index: may this pod use it? (cached per allowed-model list) */
+  modelAccess(pod: PodRequest): Uint8Array {
+    const key = pod.gpuModels.join('|');
+    let access = this.accessCache.get(key);
+    if (!access) {
+      access = new Uint8Array(this.models.length);
+      this.models.forEach((m, i) => {
+        access![i] = pod.gpuModels.length === 0 || pod.gpuModels.includes(m) ? 1 : 0;
+      });
+      this.accessCache.set(key, access);
+    }
+    return access;
+  }
+
+  /** Feasibility: cpu, memory, GPU model, and enough devices with `gpuMilli` free. */
+  fits(node: number, pod: PodRequest, access: Uint8Array = this.modelAccess(pod)): boolean {
+    if (this.cpuFree[node]! < pod.cpuMilli || this.memoryFree[node]! < pod.memoryMiB) return false;
+    if (pod.gpuCount === 0) return true;
+    const model = this.modelIndex[node]!;
+    if (model < 0 || access[model] === 0) return false;
+    return this.devicesWithAtLeast(node, pod.gpuMilli) >= pod.gpuCount;
+  }
+
+  devicesWithAtLeast(node: number, milli: number): number {
+    const base = node * this.maxGpus;
+    const count = this.gpuCount[node]!;
+    let fitting = 0;
+    for (let d = 0; d < count; d++) if (this.gpuFree[base + d]! >= milli) fitting++;
+    return fitting;
+  }
+
+  gpuMilliFree(node: number): number {
+    const base = node * this.maxGpus;
+    const count = this.gpuCount[node]!;
+    let sum = 0;
+    for (let d = 0; d < count; d++) sum += this.gpuFree[base + d]!;
+    return sum;
+  }
+
+  fullyFreeGpus(node: number): number {
+    return this.devicesWithAtLeast(node, MILLI_PER_GPU);
+  }
+
+  /** Free milli-GPU of each device of a node, in device order. */
+  deviceFree(node: number): number[] {
+    const base = node * this.maxGpus;
+    return Array.from(this.gpuFree.subarray(base, base + this.gpuCount[node]!));
+  }
+
+  assign(placement: Placement, pod: PodRequest): void {
+    const { node, devices } = placement;
+    this.cpuFree[node] = this.cpuFree[node]! - pod.cpuMilli;
+    this.memoryFree[node] = this.memoryFree[node]! - pod.memoryMiB;
+    const base = node * this.maxGpus;
+    for (const d of devices) {
+      const left = this.gpuFree[base + d]! - pod.gpuMilli;
+      if (left < 0 || d >= this.gpuCount[node]!) {
+        throw new Error(`device ${d} of node ${this.nodes[node]!.name} cannot hold ${pod.gpuMilli} milli-GPU`);
+      }
+      this.gpuFree[base + d] = left;
+    }
+    this.version[node] = this.version[node]! + 1;
+  }
+
+  release(placement: Placement, pod: PodRequest): void {
+    const { node, devices } = placement;
+    this.cpuFree[node] = this.cpuFree[node]! + pod.cpuMilli;
+    this.memoryFree[node] = this.memoryFree[node]! + pod.memoryMiB;
+    const base = node * this.maxGpus;
+    for (const d of devices) this.gpuFree[base + d] = this.gpuFree[base + d]! + pod.gpuMilli;
+    this.version[node] = this.version[node]! + 1;
+  }
+
+  /** Allocated ÷ total milli-GPU over the whole cluster, 0..1. */
+  gpuAllocation(): number {
+    let total = 0;
+    let free = 0;
+    for (let n = 0; n < this.size; n++) {
+      total += this.gpuCount[n]! * MILLI_PER_GPU;
+      free += this.gpuMilliFree(n);
+    }
+    return total === 0 ? 0 : (total - free) / total;
+  }
+
+  totalGpus(): number {
+    let total = 0;
+    for (let n = 0; n < this.size; n++) total += this.gpuCount[n]!;
+    return total;
+  }
+}
+
+/**
+ * Default device choice: a fractional pod takes the fitting device with the least free
+ * milli-GPU (best fit, lowest index on ties); whole-GPU pods take the lowest-indexed fully
+ * free devices. This is also what the FGD authors' simulator does for its baselines.
+ */
+export function bestFitDevices(state: ClusterState, node: number, pod: PodRequest): number[] {
+  if (pod.gpuCount === 0) return [];
+  const base = node * state.maxGpus;
+  const count = state.gpuCount[node]!;
+  if (isFractional(pod)) {
+    let best = -1;
+    for (let d = 0; d < count; d++) {
+      const free = state.gpuFree[base + d]!;
+      if (free >= pod.gpuMilli && (best < 0 || free < state.gpuFree[base + best]!)) best = d;
+    }
+    return best < 0 ? [] : [best];
+  }
+  const devices: number[] = [];
+  for (let d = 0; d < count && devices.length < pod.gpuCount; d++) {
+    if (state.gpuFree[base + d]! >= pod.gpuMilli) devices.push(d);
+  }
+  return devices.length === pod.gpuCount ? devices : [];
+}
