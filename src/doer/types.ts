@@ -48,6 +48,11 @@ export interface Scenario {
    * endpoints, a stuck rollout). It is reported on its own only when no other finding explains it.
    */
   consequence?: boolean;
+  /**
+   * How many objects away from the symptom the root cause is (1 = the symptom's own workload or a
+   * directly referenced object; 2+ = a chain such as Pod → PVC → StorageClass). Defaults to 1.
+   */
+  hops?: number;
   /** Kinds without which the scenario cannot be evaluated (reported as notes when absent). */
   needs?: string[];
   detect(state: ClusterState): Detection[];
