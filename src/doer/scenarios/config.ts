@@ -12,6 +12,8 @@ function podsMissing(state: ClusterState, kind: 'ConfigMap' | 'Secret') {
     const ns = pod.metadata.namespace ?? 'default';
     for (const use of state.podReferences(pod)) {
       if (use.kind !== kind || use.optional || state.get(kind, ns, use.name)) continue;
+      // The root-CA publisher creates this one in every namespace; a snapshot that lacks it says nothing.
+      if (use.via === 'projected' && use.name === 'kube-root-ca.crt') continue;
       const key = `${ns}/${use.name}`;
       const entry = byMissing.get(key) ?? { ref: { kind, namespace: ns, name: use.name }, uses: [] };
       if (!entry.uses.some((u) => u.pod === pod)) entry.uses.push({ pod, use });
@@ -27,7 +29,7 @@ function missingObjectEvidence(state: ClusterState, pod: Pod, lowerKind: string,
   const lines: string[] = [];
   for (const c of containersOf(pod)) {
     const waiting = c.status?.state?.waiting;
-    if (waiting?.message?.includes(needle) || waiting?.reason === 'CreateContainerConfigError') {
+    if (waiting?.message?.includes(needle)) {
       lines.push(statusLine(pod, `container ${c.name} waiting: ${waiting.reason}: ${waiting.message ?? ''}`.trim()));
     }
   }
@@ -59,8 +61,10 @@ function missingReferenceScenario(kind: 'ConfigMap' | 'Secret'): Scenario {
           // the kubelet's own complaint makes it certain.
           const confirmed = evidence.length > 0;
           const running = pods.every((p) => p.status?.phase === 'Running' && containersOf(p).every((c) => c.status?.state?.running));
-          // Without the kind in the input (snapshots rarely hold Secrets) absence proves nothing.
-          if (!confirmed && (running || !state.hasKind(kind))) continue;
+          // Without the kubelet's complaint, absence alone is only trusted when the kind was read and
+          // the container is blocked on configuration (snapshots rarely hold Secrets at all).
+          const blockedOnConfig = pods.some((p) => containersOf(p).some((c) => c.status?.state?.waiting?.reason === 'CreateContainerConfigError'));
+          if (!confirmed && (running || !state.hasKind(kind) || !blockedOnConfig)) continue;
           const via = [...new Set(group.items.map((u) => (u.use.volume ? `volume "${u.use.volume}"` : `${u.use.via} of container "${u.use.container}"`)))].join(', ');
           detections.push({
             resource: { kind: 'Pod', namespace: ref.namespace, name: pods[0].metadata.name },

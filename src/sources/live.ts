@@ -1,0 +1,116 @@
+/**
+ * Live input: read-only lists of every kind the scenarios use, through @kubernetes/client-node.
+ * Secrets are asked for as metadata only, so their values never cross the wire.
+ */
+import { existsSync } from 'node:fs';
+import { ApiException, KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import { KNOWN_KINDS, OPTIONAL_KINDS, type KindInfo } from '../cluster/kinds.js';
+import type { KubeObject } from '../cluster/types.js';
+import { ClusterUnreachableError, InputError } from '../errors.js';
+import type { LoadedObjects } from './files.js';
+import { normalizeObject } from './normalize.js';
+
+export interface LiveOptions {
+  kubeconfig?: string;
+  context?: string;
+  /** Only this namespace's namespaced objects (cluster-scoped kinds are always read). */
+  namespace?: string;
+}
+
+const PAGE_SIZE = 500;
+const PARALLEL_LISTS = 6;
+
+export function loadKubeConfig(options: LiveOptions): KubeConfig {
+  const kc = new KubeConfig();
+  try {
+    if (options.kubeconfig) {
+      if (!existsSync(options.kubeconfig)) throw new InputError(`--kubeconfig ${options.kubeconfig}: no such file`);
+      kc.loadFromFile(options.kubeconfig);
+    } else {
+      kc.loadFromDefault();
+    }
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw new InputError(`kubeconfig ${options.kubeconfig ?? '(default)'}: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (options.context) {
+    if (!kc.getContextObject(options.context)) throw new InputError(`--context ${options.context}: no such context in the kubeconfig`);
+    kc.setCurrentContext(options.context);
+  }
+  if (!kc.getCurrentCluster()) {
+    throw new ClusterUnreachableError('no cluster configured: set KUBECONFIG or pass --kubeconfig, or use --file for a snapshot (or `nakhoda demo` for a simulated cluster)');
+  }
+  return kc;
+}
+
+export async function loadLive(options: LiveOptions): Promise<LoadedObjects & { server: string }> {
+  const kc = loadKubeConfig(options);
+  const server = kc.getCurrentCluster()?.server ?? '';
+  const client = KubernetesObjectApi.makeApiClient(kc);
+  const result: LoadedObjects & { server: string } = { objects: [], notes: [], kinds: new Set(), server };
+  const forbidden: string[] = [];
+  const queue = [...KNOWN_KINDS];
+  const worker = async () => {
+    for (let info = queue.shift(); info; info = queue.shift()) {
+      try {
+        const items = info.kind === 'Secret' ? await listSecretMetadata(kc, server, options.namespace) : await listKind(client, info, options.namespace);
+        result.kinds.add(info.kind);
+        for (const item of items) result.objects.push(normalizeObject(item));
+      } catch (err) {
+        const code = statusCode(err);
+        if (code === 401) throw new ClusterUnreachableError(`${server}: unauthorised (401): the kubeconfig's credentials were rejected`);
+        if (code === 403) forbidden.push(info.kind);
+        else if (code === 404) {
+          if (!OPTIONAL_KINDS.has(info.kind)) result.notes.push(`the cluster does not serve ${info.kind} (${apiVersionOf(info)})`);
+        } else throw unreachable(server, err);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: PARALLEL_LISTS }, worker));
+  if (forbidden.length === KNOWN_KINDS.length) throw new ClusterUnreachableError(`${server}: forbidden (403) for every kind; the credentials need the nakhoda-diagnose ClusterRole (manifests/diagnose-clusterrole.yaml)`);
+  if (forbidden.length > 0) result.notes.push(`not allowed to list ${forbidden.sort().join(', ')} (RBAC); scenarios that need them were skipped — apply manifests/diagnose-clusterrole.yaml`);
+  return result;
+}
+
+function apiVersionOf(info: KindInfo): string {
+  return info.group ? `${info.group}/${info.version}` : info.version;
+}
+
+async function listKind(client: KubernetesObjectApi, info: KindInfo, namespace?: string): Promise<KubeObject[]> {
+  const apiVersion = apiVersionOf(info);
+  const items: KubeObject[] = [];
+  let continueToken: string | undefined;
+  do {
+    const page = await client.list(apiVersion, info.kind, info.namespaced ? namespace : undefined, undefined, undefined, undefined, undefined, undefined, PAGE_SIZE, continueToken);
+    for (const item of page.items) {
+      // The client turns timestamps into Dates; JSON brings back the wire format files use
+      // (the model classes keep wire field names for every kind listed here).
+      const plain = JSON.parse(JSON.stringify(item)) as KubeObject;
+      items.push({ ...plain, apiVersion, kind: info.kind });
+    }
+    continueToken = page.metadata?._continue || undefined;
+  } while (continueToken);
+  return items;
+}
+
+/** Secrets as PartialObjectMetadata: names, labels and annotations, never data. */
+async function listSecretMetadata(kc: KubeConfig, server: string, namespace?: string): Promise<KubeObject[]> {
+  const path = namespace ? `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets` : '/api/v1/secrets';
+  const init = await kc.applyToFetchOptions({ method: 'GET', headers: { Accept: 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1beta1' } });
+  const response = await fetch(`${server}${path}`, init as RequestInit);
+  if (!response.ok) throw new ApiException(response.status, response.statusText, await response.text(), {});
+  const list = (await response.json()) as { items?: Array<{ metadata: KubeObject['metadata'] }> };
+  return (list.items ?? []).map((item) => ({ apiVersion: 'v1', kind: 'Secret', metadata: item.metadata }));
+}
+
+function statusCode(err: unknown): number | undefined {
+  if (err instanceof ApiException) return err.code;
+  const code = (err as { code?: unknown; statusCode?: unknown })?.code ?? (err as { statusCode?: unknown })?.statusCode;
+  return typeof code === 'number' ? code : undefined;
+}
+
+function unreachable(server: string, err: unknown): ClusterUnreachableError {
+  const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
+  const reason = cause?.code ?? cause?.message ?? (err as Error)?.message?.split('\n')[0] ?? String(err);
+  return new ClusterUnreachableError(`cannot reach the cluster at ${server}: ${reason}`);
+}
