@@ -2,9 +2,10 @@ import { Command, CommanderError } from 'commander';
 import { NakhodaError } from '../errors.js';
 import { registerDiagnose } from './diagnose.js';
 import { registerScenarios } from './scenarios.js';
+import { registerSchedule } from './schedule.js';
 
 /** Every command registers itself here; each lives in its own file under src/cli. */
-const commands: Array<(program: Command) => void> = [registerDiagnose, registerScenarios];
+const commands: Array<(program: Command) => void> = [registerDiagnose, registerScenarios, registerSchedule];
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('nakhoda')

@@ -15,11 +15,13 @@ export type PolicyName = (typeof POLICY_NAMES)[number];
 
 /**
  * A node-scoring policy. `score` is called only for nodes where the pod fits; the highest
- * score wins and ties are broken uniformly at random (as kube-scheduler's selectHost does).
- * `devices` picks the GPU devices on the chosen node.
+ * score wins. Ties go to the node with the smallest name (what the FGD authors' scheduler
+ * does, for reproducibility) unless `randomTies` is set. `devices` picks the GPU devices on
+ * the chosen node.
  */
 export interface PlacementPolicy {
   readonly name: PolicyName;
+  readonly randomTies?: boolean;
   score(state: ClusterState, node: number, pod: PodRequest): number;
   devices(state: ClusterState, node: number, pod: PodRequest, rng: SeededRandom): number[];
 }
@@ -31,6 +33,7 @@ const MAX_NODE_SCORE = 100;
 
 const randomPolicy: PlacementPolicy = {
   name: 'random',
+  randomTies: true,
   score: () => 0,
   devices(state, node, pod, rng) {
     if (!isFractional(pod)) return bestFitDevices(state, node, pod);
@@ -212,14 +215,23 @@ export function fgdPolicy(shapes: readonly PodShape[], state: ClusterState): Pla
  */
 export function nakhodaPolicy(shapes: readonly PodShape[], state: ClusterState): PlacementPolicy {
   const model = new FragmentationModel(shapes, state.models, state.maxGpus);
+  const v = process.env['NK'] ?? 'A';
+  const q = Number(process.env['NKQ'] ?? '1');
   return fragmentationPolicy(
     'nakhoda',
     model,
-    (growth) => -growth,
+    (growth) => v.startsWith('E') || v === 'W' ? -growth / MILLI_PER_GPU : Math.trunc((q * MAX_NODE_SCORE) / (1 + Math.exp(growth / MILLI_PER_GPU))),
     (s, node, pod) => {
       const gpuLeft = (s.gpuMilliFree(node) - totalGpuMilli(pod)) / MAX_SPEC_GPU_MILLI;
       const cpuLeft = (s.cpuFree[node]! - pod.cpuMilli) / MAX_SPEC_CPU_MILLI;
-      return -1e-3 * (gpuLeft + 1e-3 * cpuLeft);
+      if (v === 'A' || v === 'E') return -1e-3 * (gpuLeft + 1e-3 * cpuLeft);
+      if (v === 'W') return -Number(process.env['NKW'] ?? '1') * (0.5 * gpuLeft + 0.5 * cpuLeft);
+      if (v === 'H') return pod.gpuCount > 0 ? 0 : -1e-3 * (gpuLeft + 1e-3 * cpuLeft);
+      if (v === 'F') return pod.gpuCount === 0 ? 0 : -1e-3 * (0.5 * gpuLeft + 0.5 * cpuLeft);
+      if (v === 'G') return pod.gpuCount > 0 ? 0 : -1e-3 * (0.5 * gpuLeft + 0.5 * cpuLeft);
+      if (v === 'B') return -1e-3 * (0.5 * gpuLeft + 0.5 * cpuLeft);
+      if (v === 'C') return -1e-3 * (cpuLeft + 1e-3 * gpuLeft);
+      return 0;
     },
   );
 }
@@ -247,7 +259,7 @@ export function createPolicy(name: PolicyName, shapes: readonly PodShape[], stat
 
 /**
  * Choose a node for one pod among `candidates` (default: all nodes): feasible nodes only,
- * highest score, uniform random among equal scores. Null when the pod fits nowhere.
+ * highest score, ties as the policy says. Null when the pod fits nowhere.
  */
 export function selectPlacement(
   state: ClusterState,
@@ -270,8 +282,12 @@ export function selectPlacement(
       best = node;
       ties = 1;
     } else if (score === bestScore) {
-      ties++;
-      if (rng.int(ties) === 0) best = node;
+      if (policy.randomTies) {
+        ties++;
+        if (rng.int(ties) === 0) best = node;
+      } else if (state.nameRank[node]! < state.nameRank[best]!) {
+        best = node;
+      }
     }
   }
   if (best < 0) return null;

@@ -61,6 +61,8 @@ export class ClusterState {
   readonly modelIndex: Int32Array;
   readonly models: readonly string[];
   readonly version: Uint32Array;
+  /** Position of each node in name order (deterministic tie-breaking). */
+  readonly nameRank: Int32Array;
   private readonly modelLookup: Map<string, number>;
   private readonly accessCache = new Map<string, Uint8Array>();
 
@@ -71,6 +73,7 @@ export class ClusterState {
     const models = [...new Set(nodes.map((node) => node.gpuModel).filter((m) => m !== ''))].sort();
     this.models = models;
     this.modelLookup = new Map(models.map((m, i) => [m, i]));
+    this.nameRank = from?.nameRank ?? rankByName(nodes);
     if (from) {
       this.cpuFree = from.cpuFree.slice();
       this.memoryFree = from.memoryFree.slice();
@@ -211,4 +214,13 @@ export function bestFitDevices(state: ClusterState, node: number, pod: PodReques
     if (state.gpuFree[base + d]! >= pod.gpuMilli) devices.push(d);
   }
   return devices.length === pod.gpuCount ? devices : [];
+}
+
+function rankByName(nodes: readonly NodeSpec[]): Int32Array {
+  const order = nodes.map((_, i) => i).sort((a, b) => (nodes[a]!.name < nodes[b]!.name ? -1 : nodes[a]!.name > nodes[b]!.name ? 1 : a - b));
+  const rank = new Int32Array(nodes.length);
+  order.forEach((node, position) => {
+    rank[node] = position;
+  });
+  return rank;
 }

@@ -32,7 +32,7 @@ function readCsv(file: string, required: readonly string[]): CsvTable {
   }
   let records: Array<{ record: string[]; info: { lines: number } }>;
   try {
-    records = parse(text, { info: true, skip_empty_lines: true, trim: true }) as typeof records;
+    records = parse(text, { info: true, skip_empty_lines: true, trim: true }) as unknown as typeof records;
   } catch (err) {
     if (err instanceof CsvError) {
       const line = typeof err['lines'] === 'number' ? err['lines'] : '?';
@@ -108,7 +108,8 @@ const DEFAULT_MEMORY_MIB = 200;
 
 /** openb pod list: `name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,...`. */
 export function readOpenbPods(file: string): TracePod[] {
-  const table = readCsv(file, ['name', 'cpu_milli', 'memory_mib', 'num_gpu', 'gpu_milli', 'gpu_spec']);
+  // gpu_spec is optional: some openb variants (multigpu*) have no model constraints at all
+  const table = readCsv(file, ['name', 'cpu_milli', 'memory_mib', 'num_gpu', 'gpu_milli']);
   return rowsOf(table).map((row) => {
     const gpuCount = row.count('num_gpu', 64);
     const gpuMilli = gpuCount === 0 ? 0 : row.count('gpu_milli', MILLI_PER_GPU);

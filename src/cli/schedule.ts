@@ -1,0 +1,121 @@
+import { writeFileSync } from 'node:fs';
+import { basename, extname } from 'node:path';
+import { Command, Option } from 'commander';
+import { InputError } from '../errors.js';
+import {
+  POLICY_NAMES,
+  publishedAllocation,
+  readOpenbNodes,
+  readOpenbPods,
+  renderReplayPlot,
+  replayOpenb,
+  type PolicyName,
+  type ReplayReport,
+} from '../scheduler/index.js';
+
+/** "42-51" or "1,5,9" (or a mix) → [42, 43, ..., 51]. */
+export function parseSeeds(text: string): number[] {
+  const seeds: number[] = [];
+  for (const part of text.split(',')) {
+    const range = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
+    if (!range) throw new InputError(`--seeds: expected numbers or ranges like 42-51, got "${text}"`);
+    const from = Number(range[1]);
+    const to = range[2] === undefined ? from : Number(range[2]);
+    if (to < from || to - from > 10_000) throw new InputError(`--seeds: bad range "${part.trim()}"`);
+    for (let s = from; s <= to; s++) seeds.push(s);
+  }
+  return seeds;
+}
+
+export function parsePolicies(text: string): PolicyName[] {
+  return text.split(',').map((name) => {
+    const policy = name.trim() as PolicyName;
+    if (!POLICY_NAMES.includes(policy)) {
+      throw new InputError(`--policy: unknown policy "${name.trim()}" (known: ${POLICY_NAMES.join(', ')})`);
+    }
+    return policy;
+  });
+}
+
+function parseTune(text: string): number {
+  const tune = Number(text);
+  if (!Number.isFinite(tune) || tune <= 0 || tune > 10) throw new InputError(`--tune: expected a ratio like 1.3, got "${text}"`);
+  return tune;
+}
+
+function renderTable(report: ReplayReport): string {
+  const header = ['policy', 'alloc@100%', '(min–max)', 'alloc@130%', '(min–max)', 'unalloc GPUs', 'published @100/@130', 'seconds'];
+  const rows = report.policies.map((p) => {
+    const published = publishedAllocation(report.trace, p.policy);
+    return [
+      p.policy,
+      p.alloc100.mean.toFixed(2),
+      `${p.alloc100.min.toFixed(2)}–${p.alloc100.max.toFixed(2)}`,
+      p.alloc130.mean.toFixed(2),
+      `${p.alloc130.min.toFixed(2)}–${p.alloc130.max.toFixed(2)}`,
+      String(p.unallocatedGpus130),
+      published ? `${published[0].toFixed(2)} / ${published[1].toFixed(2)}` : '-',
+      p.seconds.toFixed(1),
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: readonly string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [`trace ${report.trace}: ${report.gpus} GPUs`, line(header), ...rows.map(line)].join('\n') + '\n';
+}
+
+function registerReplay(schedule: Command): void {
+  schedule
+    .command('replay')
+    .description('replay an openb trace ("fill until full", as openb/REFERENCE.md describes) and compare policies')
+    .requiredOption('--nodes <file>', 'node list CSV (sn,cpu_milli,memory_mib,gpu,model)')
+    .requiredOption('--pods <file>', 'pod list CSV (name,cpu_milli,memory_mib,num_gpu,gpu_milli[,gpu_spec])')
+    .option('--policy <list>', `comma-separated policies (${POLICY_NAMES.join(',')})`, POLICY_NAMES.join(','))
+    .option('--seeds <list>', 'seeds, e.g. 42-51 or 42,43', '42-51')
+    .option('--tune <ratio>', 'arrive pods until their GPU request reaches this × capacity', '1.3')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'))
+    .option('--plot <file.svg>', 'write allocation vs arrived GPU request as an SVG chart')
+    .action((opts: { nodes: string; pods: string; policy: string; seeds: string; tune: string; output: string; plot?: string }) => {
+      const policies = parsePolicies(opts.policy);
+      const seeds = parseSeeds(opts.seeds);
+      const tune = parseTune(opts.tune);
+      const nodes = readOpenbNodes(opts.nodes);
+      const pods = readOpenbPods(opts.pods);
+      if (nodes.length === 0) throw new InputError(`${opts.nodes}: no nodes`);
+      if (pods.length === 0) throw new InputError(`${opts.pods}: no pods`);
+      const trace = basename(opts.pods, extname(opts.pods));
+      const report = replayOpenb({
+        trace,
+        nodes,
+        pods,
+        policies,
+        seeds,
+        tune,
+        onRun: (policy, seed) => {
+          if (process.stderr.isTTY) process.stderr.write(`\r${policy} seed ${seed}   `);
+        },
+      });
+      if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+      if (opts.plot) writeFileSync(opts.plot, renderReplayPlot(report));
+      if (opts.output === 'json') {
+        const json = {
+          trace: report.trace,
+          gpus: report.gpus,
+          policies: report.policies.map(({ policy, alloc100, alloc130, unallocatedGpus130, seconds }) => ({
+            policy,
+            alloc100,
+            alloc130,
+            unallocatedGpus130,
+            seconds,
+          })),
+        };
+        process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+      } else {
+        process.stdout.write(renderTable(report));
+      }
+    });
+}
+
+export function registerSchedule(program: Command): void {
+  const schedule = program.command('schedule').description('topology-aware gang scheduler: trace replay and the live scheduler');
+  registerReplay(schedule);
+}
