@@ -1,3 +1,16 @@
 /** Public surface of the cluster simulator (see /work/notes/sim-contract.md). */
 export * from './store/index.js';
 export { ManualClock, RealClock, rfc3339, rfc3339Micro, type Clock, type TimerHandle } from './clock.js';
+export { startSimulator, loadState, type Simulator, type SimulatorOptions } from './simulator.js';
+export { simulatorParts, type SimulatorPart } from './parts.js';
+export {
+  ApiServer,
+  kubeconfigYaml,
+  writeKubeconfig,
+  zeroUsage,
+  evaluateBudget,
+  type LogSource,
+  type ResourceUsage,
+  type UsageSource,
+} from './api/index.js';
+export { volcanoCrds } from './volcano-crds.js';

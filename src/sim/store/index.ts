@@ -17,7 +17,7 @@ export {
 } from './store.js';
 export { recordEvent, type EventSource, type EventType, type ObjectReference } from './events.js';
 export { ResourceTypeRegistry, builtinResourceTypes, resourceTypes, typeKey, type BuiltinResource } from './resource-types.js';
-export { parseFieldSelector, parseLabelSelector, fieldValue, type Selector } from './selectors.js';
+export { parseFieldSelector, parseLabelSelector, fieldValue, labelSelectorToString, type LabelSelectorObject, type Selector } from './selectors.js';
 export { cloneJson, deepFreeze } from './freeze.js';
 export {
   StatusError,

@@ -124,3 +124,19 @@ function checkLabelKey(key: string, text: string | undefined): void {
     throw new StatusError(400, 'BadRequest', `unable to parse requirement: invalid label key "${key}" in selector "${text}"`);
   }
 }
+
+export interface LabelSelectorObject {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
+}
+
+/** The string form of a metav1.LabelSelector (`app=web,tier in (a,b),!canary`). */
+export function labelSelectorToString(selector: LabelSelectorObject | undefined): string {
+  const parts = Object.entries(selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
+  for (const e of selector?.matchExpressions ?? []) {
+    if (e.operator === 'Exists') parts.push(e.key);
+    else if (e.operator === 'DoesNotExist') parts.push(`!${e.key}`);
+    else parts.push(`${e.key} ${e.operator.toLowerCase()} (${(e.values ?? []).join(',')})`);
+  }
+  return parts.join(',');
+}
