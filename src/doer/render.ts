@@ -10,17 +10,31 @@ const MAX_AFFECTED_SHOWN = 6;
 
 const refText = (ref: ObjectRef) => `${ref.kind} ${displayName(ref)}`;
 
+/** Word-wraps to the terminal width; words longer than a line (paths, URLs) are split. */
 function wrap(text: string, indent: string, width = WIDTH): string[] {
   const lines: string[] = [];
+  const continuation = `${indent}  `;
   let line = indent;
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (line.length + word.length + 1 > width && line.trim().length > 0) {
-      lines.push(line.trimEnd());
-      line = `${indent}  `;
+  const room = () => width - line.length - (line.trim().length > 0 ? 1 : 0);
+  for (let word of text.split(/\s+/).filter(Boolean)) {
+    while (word.length > 0) {
+      if (word.length <= room()) {
+        line += (line.trim().length > 0 ? ' ' : '') + word;
+        break;
+      }
+      if (line.trim().length > 0 && word.length <= width - continuation.length) {
+        lines.push(line);
+        line = continuation;
+        continue;
+      }
+      const take = Math.max(room(), 1);
+      line += (line.trim().length > 0 ? ' ' : '') + word.slice(0, take);
+      word = word.slice(take);
+      lines.push(line);
+      line = continuation;
     }
-    line += (line.trim().length > 0 ? ' ' : '') + word;
   }
-  if (line.trim()) lines.push(line.trimEnd());
+  if (line.trim()) lines.push(line);
   return lines;
 }
 
@@ -33,10 +47,8 @@ export function renderTable(report: DiagnosisReport, color: boolean): string {
   const out: string[] = [];
   const { summary } = report;
   const count = report.findings.length;
-  out.push(
-    paint('bold', `${count} root cause${count === 1 ? '' : 's'}`) +
-      ` (${summary.critical} critical, ${summary.warning} warning, ${summary.info} info) in ${summary.objects} objects from ${report.source.name}`,
-  );
+  out.push(paint('bold', `${count} root cause${count === 1 ? '' : 's'}`) + ` (${summary.critical} critical, ${summary.warning} warning, ${summary.info} info) in ${summary.objects} objects`);
+  out.push(...wrap(`from ${report.source.name}`, ''));
   if (count === 0) out.push('No problems found.');
   report.findings.forEach((f, i) => {
     out.push('');

@@ -135,7 +135,7 @@ function parseDocuments(name: string, text: string): Located[] {
     if (error) {
       const pos = error.linePos?.[0];
       const where = pos ? `line ${pos.line}, column ${pos.col}` : 'unknown position';
-      throw new InputError(`${name}: ${where}: invalid YAML: ${error.message.split('\n')[0]}`);
+      throw new InputError(`${name}: ${where}: invalid YAML: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`);
     }
     const value = doc.toJS({ maxAliasCount: 100 });
     if (value === null || value === undefined) continue;
