@@ -3,9 +3,10 @@ import { NakhodaError } from '../errors.js';
 import { registerDiagnose } from './diagnose.js';
 import { registerScenarios } from './scenarios.js';
 import { registerSchedule } from './schedule.js';
+import { registerSim } from './sim.js';
 
 /** Every command registers itself here; each lives in its own file under src/cli. */
-const commands: Array<(program: Command) => void> = [registerDiagnose, registerScenarios, registerSchedule];
+const commands: Array<(program: Command) => void> = [registerDiagnose, registerScenarios, registerSchedule, registerSim];
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('nakhoda')

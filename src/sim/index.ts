@@ -14,3 +14,4 @@ export {
   type UsageSource,
 } from './api/index.js';
 export { volcanoCrds } from './volcano-crds.js';
+export { exportLive, exportStateFile, exportStore } from './export.js';

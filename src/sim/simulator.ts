@@ -51,7 +51,12 @@ export interface Simulator {
 }
 
 export async function loadState(path: string): Promise<SimulatorState> {
-  const text = await readFile(path, 'utf8');
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new InputError(`${path}: cannot read state file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
