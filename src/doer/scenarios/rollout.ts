@@ -1,3 +1,6 @@
 import type { Scenario } from '../types.js';
+import { deploymentScenarios } from './rollout/deployments.js';
+import { disruptionScenarios } from './rollout/disruption.js';
+import { setScenarios } from './rollout/sets.js';
 
-export const rolloutScenarios: Scenario[] = [];
+export const rolloutScenarios: Scenario[] = [...deploymentScenarios, ...disruptionScenarios, ...setScenarios];

@@ -1,0 +1,237 @@
+import { describe, expect, it } from 'vitest';
+import type { KubeObject, Pod } from '../../src/cluster/types.js';
+import { ago, deployment, detect, diagnoseObjects, firstFindingFor, healthyNodes, obj } from './fixtures.js';
+import { diagnoseExample, endpoints, exampleExists, ingress, notReadyStatus, service } from './controller-fixtures.js';
+
+const web = (options: Parameters<typeof deployment>[1] = {}) =>
+  deployment('web', {
+    namespace: 'shop',
+    replicas: 2,
+    podSpec: { containers: [{ name: 'web', image: 'ghcr.io/acme/web:1.4.2', ports: [{ containerPort: 8080, name: 'http', protocol: 'TCP' }], resources: { requests: { cpu: '100m' } } }] },
+    ...options,
+  });
+
+/** web Deployment + Service web (80 → 8080) + Endpoints, all healthy. */
+function healthyShop(svcPorts = [{ port: 80, targetPort: 8080 as number | string }]) {
+  const app = web();
+  const svc = service('web', 'shop', { app: 'web' }, svcPorts);
+  return { app, svc, objects: [...healthyNodes(), ...app.all, svc, endpoints(svc, app.pods, [{ port: 8080 }])] };
+}
+
+describe('network.service-no-endpoints', () => {
+  function unreadyShop() {
+    const app = web({ podStatus: notReadyStatus('web', 'ghcr.io/acme/web:1.4.2') });
+    const svc = service('web', 'shop', { app: 'web' }, [{ port: 80, targetPort: 8080 }]);
+    const ing = ingress('web', 'shop', [{ host: 'shop.example.com', service: 'web', port: 80 }]);
+    return { app, svc, ing, objects: [...healthyNodes(), ...app.all, svc, endpoints(svc, app.pods, [{ port: 8080 }]), ing] };
+  }
+
+  it('points at the pods\' workload, depends on the pods, and lists the Ingress in front', () => {
+    const { app, objects } = unreadyShop();
+    const [d] = detect('network.service-no-endpoints', objects);
+    expect(d.resource).toEqual({ kind: 'Service', namespace: 'shop', name: 'web' });
+    expect(d.rootCause).toEqual({ kind: 'Deployment', namespace: 'shop', name: 'web' });
+    expect(d.dependsOn).toContainEqual({ kind: 'Pod', namespace: 'shop', name: app.pods[0].metadata.name });
+    expect(d.affected).toContainEqual({ kind: 'Ingress', namespace: 'shop', name: 'web' });
+    expect(d.evidence.join('\n')).toContain('notReadyAddresses=[10.244.1.10 (Pod web-7d9f8b6c5d-abcde)');
+  });
+
+  it('folds into the readiness-probe finding that explains the unready pods', () => {
+    const { app, objects } = unreadyShop();
+    const probe = (p: Pod) => obj('Event', 'v1', `${p.metadata.name}.probe`, 'shop', {
+      involvedObject: { kind: 'Pod', namespace: 'shop', name: p.metadata.name, uid: p.metadata.uid },
+      reason: 'Unhealthy', type: 'Warning', count: 40, message: 'Readiness probe failed: HTTP probe failed with statuscode: 503',
+      firstTimestamp: ago(2000), lastTimestamp: ago(20), source: { component: 'kubelet' },
+    });
+    const report = diagnoseObjects([...objects, ...app.pods.map(probe)]);
+    const first = firstFindingFor(report, 'Ingress', 'web');
+    expect(first?.scenario).not.toBe('network.service-no-endpoints');
+    expect(report.findings.map((f) => f.scenario)).not.toContain('network.service-no-endpoints');
+    expect(first?.evidence.some((l) => l.startsWith('↳ Service shop/web'))).toBe(true);
+  });
+
+  it('stays quiet for ready pods, pods still starting and scaled-to-zero workloads', () => {
+    expect(detect('network.service-no-endpoints', healthyShop().objects)).toEqual([]);
+    const starting = web({ podStatus: notReadyStatus('web') });
+    for (const p of starting.pods) p.metadata.creationTimestamp = ago(20);
+    const svc = service('web', 'shop', { app: 'web' }, [{ port: 80, targetPort: 8080 }]);
+    expect(detect('network.service-no-endpoints', [...starting.all, svc, endpoints(svc, starting.pods, [{ port: 8080 }])])).toEqual([]);
+    const idle = web({ replicas: 0 });
+    expect(detect('network.service-no-endpoints', [...idle.all, svc, endpoints(svc, [], [])])).toEqual([]);
+  });
+});
+
+describe('network.cluster-dns-down', () => {
+  function dns(ready: boolean) {
+    const coredns = deployment('coredns', {
+      namespace: 'kube-system', replicas: 2, labels: { 'k8s-app': 'kube-dns' },
+      podSpec: { containers: [{ name: 'coredns', image: 'registry.k8s.io/coredns/coredns:v1.11.1', ports: [{ containerPort: 53, name: 'dns', protocol: 'UDP' }, { containerPort: 53, name: 'dns-tcp', protocol: 'TCP' }] }] },
+      ...(ready ? {} : { podStatus: notReadyStatus('coredns', 'registry.k8s.io/coredns/coredns:v1.11.1') }),
+    });
+    const svc = service('kube-dns', 'kube-system', { 'k8s-app': 'kube-dns' }, [{ name: 'dns', port: 53, targetPort: 53 }, { name: 'dns-tcp', port: 53, targetPort: 53 }], { clusterIP: '10.96.0.10' });
+    svc.metadata.labels = { 'k8s-app': 'kube-dns', 'kubernetes.io/name': 'CoreDNS' };
+    return { coredns, objects: [...healthyNodes(), ...coredns.all, svc, endpoints(svc, coredns.pods, [{ name: 'dns', port: 53 }])] };
+  }
+
+  it('reports cluster DNS down with the CoreDNS Deployment as root cause', () => {
+    const [d] = detect('network.cluster-dns-down', dns(false).objects);
+    expect(d.rootCause).toEqual({ kind: 'Deployment', namespace: 'kube-system', name: 'coredns' });
+    expect(d.title).toContain('kube-system/kube-dns');
+    expect(detect('network.service-no-endpoints', dns(false).objects)).toEqual([]);
+  });
+
+  it('stays quiet when CoreDNS is ready', () => {
+    expect(detect('network.cluster-dns-down', dns(true).objects)).toEqual([]);
+  });
+});
+
+describe('network.service-selector-matches-nothing', () => {
+  it('names the Service and the workload whose labels it nearly matches', () => {
+    const app = web();
+    const svc = service('web', 'shop', { app: 'web-frontend' }, [{ port: 80, targetPort: 8080 }]);
+    const [d] = detect('network.service-selector-matches-nothing', [...healthyNodes(), ...app.all, svc, endpoints(svc, [], [])]);
+    expect(d.rootCause).toEqual({ kind: 'Service', namespace: 'shop', name: 'web' });
+    expect(d.evidence.join('\n')).toContain('Deployment shop/web: pod template labels app=web');
+    expect(d.remediation[0]).toContain(`patch service web -p '{"spec":{"selector":{"app":"web"}}}'`);
+  });
+
+  it('stays quiet when the selector matches, and for Services without a selector', () => {
+    expect(detect('network.service-selector-matches-nothing', healthyShop().objects)).toEqual([]);
+    const manual = service('external-db', 'shop', undefined, [{ port: 5432 }]);
+    expect(detect('network.service-selector-matches-nothing', [...healthyShop().objects, manual])).toEqual([]);
+  });
+});
+
+describe('network.service-selects-wrong-pods', () => {
+  /** Example 029's shape: Service gateway selects app=discovery, whose pods serve 8761 not 8888. */
+  function wrongPods(selector: Record<string, string>) {
+    const discovery = deployment('discovery', { namespace: 'dop', replicas: 1, podSpec: { containers: [{ name: 'discovery', image: 'acme/discovery:1', ports: [{ containerPort: 8761, protocol: 'TCP' }] }] } });
+    const gateway = deployment('gateway', { namespace: 'dop', replicas: 1, podSpec: { containers: [{ name: 'gateway', image: 'acme/gateway:1', ports: [{ containerPort: 8888, protocol: 'TCP' }] }] } });
+    const svc = service('gateway', 'dop', selector, [{ port: 14523, targetPort: 8888 }]);
+    const selected = selector.app === 'discovery' ? discovery.pods : gateway.pods;
+    const ing = ingress('gateway', 'dop', [{ host: 'open.example.com', service: 'gateway', port: 14523 }]);
+    return [...healthyNodes(), ...discovery.all, ...gateway.all, svc, endpoints(svc, selected, [{ port: 8888 }]), ing];
+  }
+
+  it('names the Service as root cause, with the Ingress → Service → wrong pods chain', () => {
+    const [d] = detect('network.service-selects-wrong-pods', wrongPods({ app: 'discovery' }));
+    expect(d.resource).toEqual({ kind: 'Ingress', namespace: 'dop', name: 'gateway' });
+    expect(d.rootCause).toEqual({ kind: 'Service', namespace: 'dop', name: 'gateway' });
+    const evidence = d.evidence.join('\n');
+    expect(evidence).toContain('selected pods declare container ports [8761], not 8888');
+    expect(evidence).toContain('Deployment dop/gateway: pods labelled app=gateway declare containerPort 8888');
+    expect(detect('network.service-target-port-mismatch', wrongPods({ app: 'discovery' }))).toEqual([]);
+  });
+
+  it('is the first finding for the Ingress in a full diagnosis', () => {
+    const first = firstFindingFor(diagnoseObjects(wrongPods({ app: 'discovery' })), 'Ingress', 'gateway');
+    expect(first?.category).toBe('network');
+    expect(first?.rootCause).toEqual({ kind: 'Service', namespace: 'dop', name: 'gateway' });
+  });
+
+  it('stays quiet when the Service selects the pods that serve the port', () => {
+    expect(detect('network.service-selects-wrong-pods', wrongPods({ app: 'gateway' }))).toEqual([]);
+  });
+});
+
+describe('network.service-target-port-mismatch', () => {
+  it('flags a targetPort no selected container declares', () => {
+    const { objects } = healthyShop([{ port: 80, targetPort: 80 }]);
+    const [d] = detect('network.service-target-port-mismatch', objects);
+    expect(d.rootCause).toEqual({ kind: 'Service', namespace: 'shop', name: 'web' });
+    expect(d.evidence.join('\n')).toContain('declare container ports [8080/http], not 80');
+  });
+
+  it('stays quiet when one of several ports matches (undeclared metrics ports are common) or nothing is declared', () => {
+    expect(detect('network.service-target-port-mismatch', healthyShop([{ port: 80, targetPort: 8080 }, { port: 9090, targetPort: 9090 }]).objects)).toEqual([]);
+    const bare = deployment('bare', { namespace: 'shop', podSpec: { containers: [{ name: 'c', image: 'busybox:1.36' }] } });
+    expect(detect('network.service-target-port-mismatch', [...bare.all, service('bare', 'shop', { app: 'bare' }, [{ port: 80, targetPort: 9000 }])])).toEqual([]);
+  });
+});
+
+describe('network.service-named-port-missing', () => {
+  it('flags a named targetPort that no container port carries', () => {
+    const { objects } = healthyShop([{ port: 80, targetPort: 'web-http' }]);
+    const [d] = detect('network.service-named-port-missing', objects);
+    expect(d.rootCause).toEqual({ kind: 'Service', namespace: 'shop', name: 'web' });
+    expect(d.title).toContain('targets port web-http');
+  });
+
+  it('stays quiet when the name exists', () => {
+    expect(detect('network.service-named-port-missing', healthyShop([{ port: 80, targetPort: 'http' }]).objects)).toEqual([]);
+  });
+});
+
+describe('network.ingress-service-missing / ingress-service-port-missing', () => {
+  const withIngress = (svcName: string, port: number | string) => {
+    const { objects } = healthyShop();
+    return [...objects, ingress('shop', 'shop', [{ host: 'shop.example.com', service: svcName, port }])];
+  };
+
+  it('names the missing Service as root cause', () => {
+    const [d] = detect('network.ingress-service-missing', withIngress('web-svc', 80));
+    expect(d.resource).toEqual({ kind: 'Ingress', namespace: 'shop', name: 'shop' });
+    expect(d.rootCause).toEqual({ kind: 'Service', namespace: 'shop', name: 'web-svc' });
+    expect(d.evidence[0]).toContain('shop.example.com/ → Service web-svc:80; Service "web-svc" not found');
+  });
+
+  it('names the Ingress when its backend port is not a Service port', () => {
+    const [d] = detect('network.ingress-service-port-missing', withIngress('web', 8080));
+    expect(d.rootCause).toEqual({ kind: 'Ingress', namespace: 'shop', name: 'shop' });
+    expect(d.evidence[0]).toContain('spec.ports=[80]');
+    expect(detect('network.ingress-service-port-missing', withIngress('web', 'grpc'))).toHaveLength(1);
+  });
+
+  it('stays quiet for a correct backend (by number or by port name)', () => {
+    expect(detect('network.ingress-service-missing', withIngress('web', 80))).toEqual([]);
+    expect(detect('network.ingress-service-port-missing', withIngress('web', 80))).toEqual([]);
+    const named = healthyShop([{ port: 80, targetPort: 8080 }]);
+    (named.svc.spec as { ports: Array<{ name?: string }> }).ports[0].name = 'http';
+    expect(detect('network.ingress-service-port-missing', [...named.objects, ingress('shop', 'shop', [{ service: 'web', port: 'http' }])])).toEqual([]);
+  });
+});
+
+describe('network.ingress-class-missing', () => {
+  const nginxClass = obj('IngressClass', 'networking.k8s.io/v1', 'nginx', undefined, { spec: { controller: 'k8s.io/ingress-nginx' } });
+
+  it('names the missing IngressClass', () => {
+    const { objects } = healthyShop();
+    const ing = ingress('shop', 'shop', [{ service: 'web', port: 80 }], { ingressClassName: 'nginx-internal' });
+    const [d] = detect('network.ingress-class-missing', [...objects, nginxClass, ing]);
+    expect(d.rootCause).toEqual({ kind: 'IngressClass', name: 'nginx-internal' });
+    expect(d.explanation).toContain('installed classes are [nginx]');
+  });
+
+  it('stays quiet when the class exists, and is not evaluated when IngressClasses were not read', () => {
+    const { objects } = healthyShop();
+    expect(detect('network.ingress-class-missing', [...objects, nginxClass, ingress('shop', 'shop', [{ service: 'web', port: 80 }])])).toEqual([]);
+    const report = diagnoseObjects([...objects, ingress('shop', 'shop', [{ service: 'web', port: 80 }], { ingressClassName: 'other' })]);
+    expect(report.findings.map((f) => f.scenario)).not.toContain('network.ingress-class-missing');
+  });
+});
+
+describe('network.ingress-tls-secret-missing', () => {
+  const secret = (name: string): KubeObject => obj('Secret', 'v1', name, 'shop', { type: 'kubernetes.io/tls', data: { 'tls.crt': '', 'tls.key': '' } });
+  const tlsIngress = () => ingress('shop', 'shop', [{ host: 'shop.example.com', service: 'web', port: 80 }], { tls: [{ hosts: ['shop.example.com'], secretName: 'shop-tls' }] });
+
+  it('names the missing TLS Secret', () => {
+    const [d] = detect('network.ingress-tls-secret-missing', [...healthyShop().objects, secret('other'), tlsIngress()]);
+    expect(d.rootCause).toEqual({ kind: 'Secret', namespace: 'shop', name: 'shop-tls' });
+    expect(d.remediation[0]).toBe('kubectl -n shop create secret tls shop-tls --cert=tls.crt --key=tls.key');
+  });
+
+  it('stays quiet when the Secret exists', () => {
+    expect(detect('network.ingress-tls-secret-missing', [...healthyShop().objects, secret('shop-tls'), tlsIngress()])).toEqual([]);
+  });
+});
+
+describe.skipIf(!exampleExists('029-network-ingress-502-service-selects-wrong-pods'))('shared example 029', () => {
+  it('diagnoses the Ingress 502 as the Service selecting the wrong pods', () => {
+    const { report, label } = diagnoseExample('029-network-ingress-502-service-selects-wrong-pods');
+    const first = firstFindingFor(report, label.symptom!.kind, label.symptom!.name);
+    expect(first?.category).toBe(label.category);
+    expect(label.rootCause).toContainEqual(first?.rootCause);
+    expect(report.summary.critical + report.summary.warning).toBe(1);
+  });
+});
+
