@@ -15,21 +15,22 @@ export interface PodShape {
  * once `coverage` of the pods is covered, then renormalised. Memory is not part of a shape:
  * fragmentation is measured on GPUs, with cpu deciding whether a GPU is reachable at all.
  */
-export function podShapeDistribution(pods: readonly PodRequest[], coverage = 0.95): PodShape[] {
+export function podShapeDistribution(pods: readonly PodRequest[], coverage = 0.95, gpuWeight = 0): PodShape[] {
   const counts = new Map<string, { shape: Omit<PodShape, 'frequency'>; count: number }>();
   for (const pod of pods) {
     const key = `${pod.cpuMilli}/${pod.gpuCount}x${pod.gpuMilli}/${pod.gpuModels.join('|')}`;
     const entry = counts.get(key);
-    if (entry) entry.count++;
+    const weight = pod.gpuMilli === 1000 ? 1 + pod.gpuCount * gpuWeight : 1;
+    if (entry) entry.count += weight;
     else {
       counts.set(key, {
         shape: { cpuMilli: pod.cpuMilli, gpuCount: pod.gpuCount, gpuMilli: pod.gpuMilli, gpuModels: pod.gpuModels },
-        count: 1,
+        count: weight,
       });
     }
   }
   const sorted = [...counts.values()].sort((a, b) => b.count - a.count || compareShapes(b.shape, a.shape));
-  const wanted = coverage * pods.length;
+  const wanted = coverage * sorted.reduce((sum, e) => sum + e.count, 0);
   const kept: typeof sorted = [];
   let covered = 0;
   for (const entry of sorted) {

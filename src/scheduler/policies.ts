@@ -1,4 +1,4 @@
-import { FragmentationModel, type PodShape } from './fragmentation.js';
+import { FragmentationModel, podShapeDistribution, type PodShape } from './fragmentation.js';
 import { SeededRandom } from './random.js';
 import {
   bestFitDevices,
@@ -213,8 +213,8 @@ export function fgdPolicy(shapes: readonly PodShape[], state: ClusterState): Pla
  * cannot separate, the one left with the least free GPU and then cpu wins (keeping whole
  * nodes free for the large pods that fragment most easily), instead of a coin toss.
  */
-export function nakhodaPolicy(shapes: readonly PodShape[], state: ClusterState): PlacementPolicy {
-  const model = new FragmentationModel(shapes, state.models, state.maxGpus);
+export function nakhodaPolicy(shapes: readonly PodShape[], state: ClusterState, pods?: readonly PodRequest[]): PlacementPolicy {
+  const model = new FragmentationModel(pods ? podShapeDistribution(pods, Number(process.env['NKCOV'] ?? '0.95'), Number(process.env['NKGW'] ?? '0')) : shapes, state.models, state.maxGpus);
   const v = process.env['NK'] ?? 'A';
   const q = Number(process.env['NKQ'] ?? '1');
   return fragmentationPolicy(
@@ -240,7 +240,7 @@ export function nakhodaPolicy(shapes: readonly PodShape[], state: ClusterState):
  * Create a policy. Fragmentation-aware ones need the workload's pod shapes (see
  * `podShapeDistribution`) and the cluster they will score.
  */
-export function createPolicy(name: PolicyName, shapes: readonly PodShape[], state: ClusterState): PlacementPolicy {
+export function createPolicy(name: PolicyName, shapes: readonly PodShape[], state: ClusterState, pods?: readonly PodRequest[]): PlacementPolicy {
   switch (name) {
     case 'random':
       return randomPolicy;
@@ -253,7 +253,7 @@ export function createPolicy(name: PolicyName, shapes: readonly PodShape[], stat
     case 'fgd':
       return fgdPolicy(shapes, state);
     case 'nakhoda':
-      return nakhodaPolicy(shapes, state);
+      return nakhodaPolicy(shapes, state, pods);
   }
 }
 

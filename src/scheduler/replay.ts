@@ -56,7 +56,7 @@ export function runFill(
   const state = new ClusterState(nodes);
   const capacity = state.totalGpus() * MILLI_PER_GPU;
   const workload = fillWorkload(tracePods, capacity, tune, rng);
-  const policy = createPolicy(policyName, podShapeDistribution(tracePods), state);
+  const policy = createPolicy(policyName, podShapeDistribution(tracePods), state, tracePods);
   const allocation: number[] = [];
   let allocated = 0;
   let arrived = 0;

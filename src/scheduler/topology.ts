@@ -44,24 +44,35 @@ function buildTopology(nodeCount: number, tierNames: readonly string[], members:
 }
 
 /**
- * Topology from node labels, `tierLabels` ordered tightest → widest. A domain is named by its
- * label value together with the values of every wider tier, so `rack=r1` under two spines are
- * two racks; a node without a tier's label is in no domain of that tier.
+ * Topology from node labels, `tierLabels` ordered tightest → widest. Domains are told apart by
+ * their label value together with the values of every wider tier, so `rack=r1` under two
+ * spines are two racks (then named `spine/r1`; a value used once keeps its plain name). A node
+ * without a tier's label is in no domain of that tier.
  */
 export function topologyFromLabels(nodes: readonly NodeSpec[], tierLabels: readonly string[]): Topology {
-  const members = tierLabels.map(() => new Map<string, number[]>());
+  const members = tierLabels.map(() => new Map<string, { value: string; nodes: number[] }>());
   nodes.forEach((node, n) => {
     tierLabels.forEach((label, t) => {
       const value = node.labels[label];
       if (value === undefined || value === '') return;
-      const wider = tierLabels.slice(t + 1).map((l) => node.labels[l] ?? '');
-      const name = wider.some((w) => w !== '') ? [...wider].reverse().filter((w) => w !== '').concat(value).join('/') : value;
-      const list = members[t]!.get(name) ?? [];
-      list.push(n);
-      members[t]!.set(name, list);
+      const path = tierLabels
+        .slice(t)
+        .map((l) => node.labels[l] ?? '')
+        .reverse()
+        .join('/');
+      const entry = members[t]!.get(path) ?? { value, nodes: [] };
+      entry.nodes.push(n);
+      members[t]!.set(path, entry);
     });
   });
-  return buildTopology(nodes.length, tierLabels, members);
+  const named = members.map((byPath) => {
+    const uses = new Map<string, number>();
+    for (const { value } of byPath.values()) uses.set(value, (uses.get(value) ?? 0) + 1);
+    return new Map(
+      [...byPath.entries()].map(([path, { value, nodes: list }]) => [uses.get(value) === 1 ? value : path.replace(/^\/+/, ''), list]),
+    );
+  });
+  return buildTopology(nodes.length, tierLabels, named);
 }
 
 /** The parts of a Volcano `HyperNode` (topology.volcano.sh/v1alpha1) the scheduler reads. */
