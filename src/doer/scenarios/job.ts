@@ -1,3 +1,5 @@
 import type { Scenario } from '../types.js';
+import { cronJobScenarios } from './job/cronjobs.js';
+import { jobFailureScenarios } from './job/jobs.js';
 
-export const jobScenarios: Scenario[] = [];
+export const jobScenarios: Scenario[] = [...jobFailureScenarios, ...cronJobScenarios];
