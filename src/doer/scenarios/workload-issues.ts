@@ -1,0 +1,270 @@
+/**
+ * Shared machinery for the container-level categories (image, crash, oom, probe): each category
+ * classifies every failing container once per state into exactly one kind, and each scenario of
+ * the category reports the containers of its kind, grouped by the object to fix.
+ */
+import type { ClusterState } from '../../cluster/state.js';
+import { displayName, refKey } from '../../cluster/state.js';
+import type { ContainerStatus, Event, ObjectRef, Pod } from '../../cluster/types.js';
+import type { Category, Detection, Scenario, Severity } from '../types.js';
+import type { ContainerView } from './util.js';
+import { ageSeconds, containersOf, eventLine, statusLine } from './util.js';
+
+/** One failing container, already classified. */
+export interface ContainerIssue<K extends string = string> {
+  kind: K;
+  pod: Pod;
+  container: string;
+  /** Quoted status fields and events, in the order a reader needs them. */
+  evidence: string[];
+  /** The object to fix when it is not the pod's workload (a Secret, a Node, a LimitRange). */
+  rootCause?: ObjectRef;
+  severity?: Severity;
+  confidence: number;
+  /** Facts the scenario text uses (exit code, probe port, the runtime's heap flag, ...). */
+  facts?: Record<string, string>;
+}
+
+/** What a scenario says about one group of issues sharing a root cause. */
+export interface IssueReport {
+  title: string;
+  explanation: string;
+  remediation: string[];
+  /** Lines prepended to the quoted evidence, e.g. the chain from symptom to cause. */
+  chain?: string[];
+}
+
+export interface IssueGroup<K extends string = string> {
+  rootCause: ObjectRef;
+  /** The workloads whose pods are affected (first one is the main one). */
+  workloads: ObjectRef[];
+  issues: ContainerIssue<K>[];
+}
+
+export type ContainerStateTerminated = NonNullable<NonNullable<ContainerStatus['state']>['terminated']>;
+
+const memoByState = new WeakMap<ClusterState, Map<string, unknown>>();
+
+/** Compute once per state: every scenario of a category shares one classification pass. */
+export function memo<T>(state: ClusterState, key: string, compute: () => T): T {
+  let cache = memoByState.get(state);
+  if (!cache) {
+    cache = new Map();
+    memoByState.set(state, cache);
+  }
+  if (!cache.has(key)) cache.set(key, compute());
+  return cache.get(key) as T;
+}
+
+/**
+ * A scenario reporting the issues of one kind from a category's classifier, one detection per
+ * root cause (the pod's workload unless the issue names another object).
+ */
+export function issueScenario<K extends string>(spec: {
+  id: string;
+  category: Category;
+  severity: Severity;
+  title: string;
+  description: string;
+  hops?: number;
+  needs?: string[];
+  kind: K;
+  classify: (state: ClusterState) => ContainerIssue<K>[];
+  report: (group: IssueGroup<K>, state: ClusterState) => IssueReport;
+}): Scenario {
+  return {
+    id: spec.id,
+    category: spec.category,
+    severity: spec.severity,
+    title: spec.title,
+    description: spec.description,
+    ...(spec.hops ? { hops: spec.hops } : {}),
+    ...(spec.needs ? { needs: spec.needs } : {}),
+    detect(state) {
+      const issues = spec.classify(state).filter((i) => i.kind === spec.kind);
+      return groupIssues(state, issues).map((group) => toDetection(group, spec.report(group, state)));
+    },
+  };
+}
+
+export function groupIssues<K extends string>(state: ClusterState, issues: ContainerIssue<K>[]): IssueGroup<K>[] {
+  const groups = new Map<string, IssueGroup<K>>();
+  for (const issue of issues) {
+    const workload = state.workloadOf(issue.pod);
+    const rootCause = issue.rootCause ?? workload;
+    const key = refKey(rootCause);
+    let group = groups.get(key);
+    if (!group) {
+      group = { rootCause, workloads: [], issues: [] };
+      groups.set(key, group);
+    }
+    if (!group.workloads.some((w) => refKey(w) === refKey(workload))) group.workloads.push(workload);
+    group.issues.push(issue);
+  }
+  return [...groups.values()];
+}
+
+function toDetection(group: IssueGroup, report: IssueReport): Detection {
+  const pods = uniquePods(group.issues);
+  const podRefs = pods.map((p) => ({ kind: 'Pod', namespace: p.metadata.namespace ?? 'default', name: p.metadata.name }));
+  const workloads = group.workloads.filter((w) => w.kind !== 'Pod');
+  const severities = group.issues.map((i) => i.severity).filter((s): s is Severity => !!s);
+  const evidence = [...(report.chain ?? [])];
+  for (const issue of group.issues) for (const line of issue.evidence) if (!evidence.includes(line)) evidence.push(line);
+  return {
+    resource: podRefs[0],
+    rootCause: group.rootCause,
+    affected: [...workloads.filter((w) => refKey(w) !== refKey(group.rootCause)), ...podRefs.slice(1)],
+    title: report.title,
+    explanation: report.explanation,
+    evidence,
+    remediation: report.remediation,
+    confidence: Math.max(...group.issues.map((i) => i.confidence)),
+    ...(severities.length === group.issues.length && severities.length > 0 ? { severity: mostSevere(severities) } : {}),
+  };
+}
+
+function mostSevere(severities: Severity[]): Severity {
+  if (severities.includes('critical')) return 'critical';
+  if (severities.includes('warning')) return 'warning';
+  return 'info';
+}
+
+function uniquePods(issues: ContainerIssue[]): Pod[] {
+  const pods: Pod[] = [];
+  for (const i of issues) if (!pods.includes(i.pod)) pods.push(i.pod);
+  return pods;
+}
+
+// ---- container facts --------------------------------------------------------------------------
+
+/** The most recent termination: the current one if the container is dead now, else the last one. */
+export function lastTermination(c: ContainerView): ContainerStateTerminated | undefined {
+  return c.status?.state?.terminated ?? c.status?.lastState?.terminated;
+}
+
+/** Containers of a pod that are not plainly healthy (cheap filter before any event lookup). */
+export function troubledContainers(pod: Pod): ContainerView[] {
+  const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+  if (statuses.length > 0 && statuses.every((s) => (s.ready || s.state?.terminated?.exitCode === 0) && (s.restartCount ?? 0) === 0)) return [];
+  return containersOf(pod).filter((c) => {
+    const s = c.status;
+    if (!s) return false;
+    if (c.init && s.state?.terminated?.exitCode === 0) return false;
+    return !s.ready || (s.restartCount ?? 0) > 0 || !!s.state?.waiting || !!s.state?.terminated;
+  });
+}
+
+/** Whether a termination happened within the window (seconds) before the state's `now`. */
+export function isRecent(state: ClusterState, term: ContainerStateTerminated | undefined, windowSeconds: number): boolean {
+  return !!term && ageSeconds(state, term.finishedAt ?? term.startedAt) <= windowSeconds;
+}
+
+/**
+ * Whether a container is failing now rather than carrying an old scar: stuck waiting after a
+ * failure, dead now, or restarting repeatedly within the last hour.
+ */
+export function restartState(state: ClusterState, c: ContainerView, minRecentRestarts = 2): 'down' | 'flapping' | undefined {
+  const s = c.status;
+  if (!s) return undefined;
+  const waiting = s.state?.waiting?.reason;
+  if (waiting === 'CrashLoopBackOff' || waiting === 'RunContainerError' || waiting === 'StartError') return 'down';
+  const current = s.state?.terminated;
+  if (current && current.exitCode !== 0) return 'down';
+  if (current && c.init === false && current.exitCode === 0 && (s.restartCount ?? 0) > 0) return 'down';
+  const last = s.lastState?.terminated;
+  if (last && (s.restartCount ?? 0) >= minRecentRestarts && isRecent(state, last, 3600)) return s.ready ? 'flapping' : 'down';
+  if (last && !s.ready && isRecent(state, last, 3600)) return 'down';
+  return undefined;
+}
+
+/** `container app: state.waiting.reason=CrashLoopBackOff (back-off 5m0s ...)` and the last termination. */
+export function containerStatusLines(pod: Pod, c: ContainerView): string[] {
+  const lines: string[] = [];
+  const where = `${c.init ? 'initContainer' : 'container'} ${c.name}`;
+  const s = c.status;
+  const waiting = s?.state?.waiting;
+  if (waiting?.reason) lines.push(statusLine(pod, `${where} waiting: ${waiting.reason}${waiting.message ? `: ${waiting.message}` : ''}`));
+  const term = s?.state?.terminated;
+  if (term) lines.push(statusLine(pod, `${where} terminated: ${terminationText(term)}`));
+  const last = s?.lastState?.terminated;
+  if (last) lines.push(statusLine(pod, `${where} lastState.terminated: ${terminationText(last)}${s?.restartCount ? `; restartCount=${s.restartCount}` : ''}`));
+  return lines;
+}
+
+function terminationText(t: ContainerStateTerminated): string {
+  const parts = [`reason=${t.reason ?? ''}`, `exitCode=${t.exitCode}`];
+  if (t.signal) parts.push(`signal=${t.signal}`);
+  if (t.startedAt && t.finishedAt) parts.push(`ran ${Math.max(0, Math.round((Date.parse(t.finishedAt) - Date.parse(t.startedAt)) / 1000))}s`);
+  if (t.message) parts.push(`message=${JSON.stringify(t.message.trim())}`);
+  return parts.join(' ');
+}
+
+/**
+ * Events about a pod that concern one container: those whose fieldPath names it, or that name it
+ * in the message, or (single-container pods, old snapshots without fieldPath) all of them.
+ */
+export function containerEvents(state: ClusterState, pod: Pod, container: string, reasons: readonly string[]): Event[] {
+  const events = state.eventsFor({ kind: 'Pod', namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name });
+  const single = (pod.spec?.containers?.length ?? 0) + (pod.spec?.initContainers?.length ?? 0) <= 1;
+  return events.filter((e) => {
+    if (!reasons.includes(e.reason ?? '')) return false;
+    const fieldPath = e.involvedObject?.fieldPath;
+    if (fieldPath) return fieldPath.endsWith(`{${container}}`);
+    return single || (e.message ?? '').includes(container);
+  });
+}
+
+export function eventLines(pod: Pod, events: readonly Event[], max = 3): string[] {
+  return events.slice(0, max).map((e) => eventLine(pod, e));
+}
+
+/** The text a classifier searches: termination and waiting messages plus event messages. */
+export function failureText(c: ContainerView, events: readonly Event[]): string {
+  return [c.status?.state?.waiting?.message, lastTermination(c)?.message, ...events.map((e) => e.message)].filter(Boolean).join('\n');
+}
+
+/** What a Unix exit code usually means for a container's main process. */
+export function exitCodeMeaning(code: number): string {
+  switch (code) {
+    case 0: return 'exited successfully (0)';
+    case 1: return 'general application error (1)';
+    case 2: return 'misuse of a shell builtin or invalid command-line arguments (2)';
+    case 126: return 'command found but not executable (126)';
+    case 127: return 'command not found (127)';
+    case 128: return 'the runtime could not start the process (128)';
+    case 134: return 'aborted, SIGABRT (134 = 128+6)';
+    case 137: return 'killed by SIGKILL (137 = 128+9)';
+    case 139: return 'segmentation fault, SIGSEGV (139 = 128+11)';
+    case 143: return 'terminated by SIGTERM (143 = 128+15)';
+    default: return code > 128 && code < 160 ? `killed by signal ${code - 128} (${code})` : `exit code ${code}`;
+  }
+}
+
+/** `Deployment shop/web` */
+export function workloadLabel(ref: ObjectRef): string {
+  return `${ref.kind} ${displayName(ref)}`;
+}
+
+/** The pod template of a workload (or the pod's own spec for bare pods). */
+export function templateSpecOf(state: ClusterState, workload: ObjectRef): Pod['spec'] | undefined {
+  const obj = state.find(workload) as { spec?: { template?: { spec?: Pod['spec'] }; jobTemplate?: { spec?: { template?: { spec?: Pod['spec'] } } } } } | undefined;
+  if (!obj) return undefined;
+  if (workload.kind === 'Pod') return (obj as Pod).spec;
+  return obj.spec?.template?.spec ?? obj.spec?.jobTemplate?.spec?.template?.spec;
+}
+
+/** `kubectl -n shop edit deployment/web` or `... set ...` — the edit command for a workload. */
+export function editCommand(ref: ObjectRef): string {
+  return ref.namespace ? `kubectl -n ${ref.namespace} edit ${ref.kind.toLowerCase()}/${ref.name}` : `kubectl edit ${ref.kind.toLowerCase()}/${ref.name}`;
+}
+
+/** Pod names for explanations: `web-1, web-2 and 3 more`. */
+export function podNames(issues: ContainerIssue[], max = 3): string {
+  const names = [...new Set(issues.map((i) => i.pod.metadata.name))];
+  return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+}
+
+export function containerNames(issues: ContainerIssue[]): string {
+  return [...new Set(issues.map((i) => i.container))].join(', ');
+}
