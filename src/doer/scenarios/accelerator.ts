@@ -1,3 +1,1 @@
-import type { Scenario } from '../types.js';
-
-export const acceleratorScenarios: Scenario[] = [];
+export { acceleratorScenarios } from './accelerator/index.js';

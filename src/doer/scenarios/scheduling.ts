@@ -1,3 +1,1 @@
-import type { Scenario } from '../types.js';
-
-export const schedulingScenarios: Scenario[] = [];
+export { schedulingScenarios } from './scheduling/scenarios.js';

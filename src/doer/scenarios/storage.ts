@@ -1,3 +1,1 @@
-import type { Scenario } from '../types.js';
-
-export const storageScenarios: Scenario[] = [];
+export { storageScenarios } from './storage/scenarios.js';

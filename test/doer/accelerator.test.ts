@@ -1,0 +1,310 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ClusterState } from '../../src/cluster/state.js';
+import type { KubeObject } from '../../src/cluster/types.js';
+import { diagnose } from '../../src/doer/engine.js';
+import { SCENARIOS } from '../../src/doer/scenarios/index.js';
+import { deployment, detect, diagnoseObjects, firstFindingFor, node, obj, ownerRef, runningStatus } from './fixtures.js';
+import { container, crashLoopStatus, daemonSet, gpuNode, pendingDeployment } from './placement-fixtures.js';
+
+// Messages as printed by NVIDIA/k8s-device-plugin (internal/plugin/factory.go, internal/rm/health.go),
+// the kubelet device manager, PyTorch (c10d ProcessGroupNCCL, elastic rendezvous, DataLoader), NCCL,
+// vLLM/TGI, and kube-scheduler.
+const NVML_LOG = [
+  '2022/06/16 07:21:18 Initializing NVML.',
+  '2022/06/16 07:21:18 Failed to initialize NVML: could not load NVML library.',
+  '2022/06/16 07:21:18 If this is a GPU node, did you set the docker default runtime to `nvidia`?',
+  '2022/06/16 07:21:18 Error: failed to initialize NVML: could not load NVML library',
+].join('\n');
+const INSUFFICIENT_GPU = (n: number) => `0/${n} nodes are available: ${n} Insufficient nvidia.com/gpu. preemption: 0/${n} nodes are available: ${n} No preemption victims found for incoming pod.`;
+const GPU_TOLERATION = [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }];
+
+const trainerSpec = (gpus: string, extra: Record<string, unknown> = {}) => ({
+  containers: [container('trainer', 'nvcr.io/nvidia/pytorch:24.05-py3', { requests: { cpu: '8', memory: '64Gi', 'nvidia.com/gpu': gpus }, limits: { memory: '64Gi', 'nvidia.com/gpu': gpus } }, { command: ['torchrun', '--nproc_per_node=4', 'train.py'] })],
+  tolerations: GPU_TOLERATION,
+  restartPolicy: 'Always',
+  ...extra,
+});
+
+/** Two GPU nodes; the plugin on gpu-2 cannot load NVML, so gpu-2 advertises nothing; a 4-GPU trainer is Pending. */
+function brokenPluginCluster(options: { pluginHealthyOnGpu1?: boolean } = {}) {
+  const nodes = [gpuNode('gpu-1', 4), gpuNode('gpu-2', 0), node('cpu-1')];
+  const plugin = daemonSet('nvidia-device-plugin-daemonset', 'kube-system', 'nvcr.io/nvidia/k8s-device-plugin:v0.16.2', ['gpu-1', 'gpu-2'], (n, spec) =>
+    n === 'gpu-1' && options.pluginHealthyOnGpu1 !== false ? runningStatus(spec) : crashLoopStatus(spec, NVML_LOG));
+  const busy = deployment('bert', { namespace: 'ml', replicas: 1, nodeName: 'gpu-1', podSpec: trainerSpec('4') });
+  const pending = pendingDeployment('llama-finetune', INSUFFICIENT_GPU(3), { namespace: 'ml', podSpec: trainerSpec('4') });
+  return { pending, plugin, objects: [...nodes, ...plugin.all, ...busy.all, ...pending.objects] };
+}
+
+/** A training Deployment whose container keeps failing with this log tail. */
+function failingTrainer(message: string, image = 'nvcr.io/nvidia/pytorch:24.05-py3', exitCode = 1) {
+  const spec = { ...trainerSpec('1'), containers: [container('trainer', image, { limits: { 'nvidia.com/gpu': '1' } })] };
+  return [gpuNode('gpu-1', 8), ...deployment('trainer', { namespace: 'ml', replicas: 1, nodeName: 'gpu-1', podSpec: spec, podStatus: crashLoopStatus(spec, message, exitCode) }).all];
+}
+
+const healthyGpuCluster = () => [gpuNode('gpu-1', 8), ...daemonSet('nvidia-device-plugin-daemonset', 'kube-system', 'nvcr.io/nvidia/k8s-device-plugin:v0.16.2', ['gpu-1'], (_n, spec) => runningStatus(spec)).all,
+  ...deployment('trainer', { namespace: 'ml', replicas: 1, nodeName: 'gpu-1', podSpec: trainerSpec('4') }).all];
+
+interface Case {
+  id: string;
+  objects: () => KubeObject[];
+  rootCause: { kind: string; name: string };
+  evidence: string;
+  negative: () => KubeObject[];
+}
+
+const cases: Case[] = [
+  {
+    id: 'accelerator.nvidia-device-plugin-not-ready',
+    objects: () => brokenPluginCluster().objects,
+    rootCause: { kind: 'Node', name: 'gpu-2' },
+    evidence: 'Failed to initialize NVML: could not load NVML library',
+    negative: healthyGpuCluster,
+  },
+  {
+    id: 'accelerator.amd-device-plugin-not-ready',
+    objects: () => {
+      const amdNode = (name: string, gpus: number) => node(name, { labels: { 'feature.node.kubernetes.io/pci-1002.present': 'true' }, capacity: { cpu: '64', memory: '512Gi', pods: '110', ...(gpus ? { 'amd.com/gpu': String(gpus) } : {}) } });
+      const plugin = daemonSet('amdgpu-device-plugin-daemonset', 'kube-system', 'rocm/k8s-device-plugin:1.31.0.0', ['mi-1', 'mi-2'], (n, spec) => (n === 'mi-1' ? runningStatus(spec) : crashLoopStatus(spec, 'E1128 09:58:01 amdgpu.go:110] Failed to get device info: /sys/module/amdgpu/drivers/ not found. Is the amdgpu driver loaded?')));
+      return [amdNode('mi-1', 8), amdNode('mi-2', 0), ...plugin.all];
+    },
+    rootCause: { kind: 'Node', name: 'mi-2' },
+    evidence: 'amdgpu driver loaded',
+    negative: () => [node('mi-1', { labels: { 'feature.node.kubernetes.io/pci-1002.present': 'true' }, capacity: { cpu: '64', memory: '512Gi', pods: '110', 'amd.com/gpu': '8' } }),
+      ...daemonSet('amdgpu-device-plugin-daemonset', 'kube-system', 'rocm/k8s-device-plugin:1.31.0.0', ['mi-1'], (_n, spec) => runningStatus(spec)).all],
+  },
+  {
+    id: 'accelerator.ascend-device-plugin-not-ready',
+    objects: () => {
+      const npuNode = (name: string, npus: number) => node(name, { labels: { accelerator: 'huawei-Ascend910', 'host-arch': 'huawei-arm' }, capacity: { cpu: '192', memory: '1500Gi', pods: '110', ...(npus ? { 'huawei.com/Ascend910': String(npus) } : {}) } });
+      const plugin = daemonSet('ascend-device-plugin-daemonset', 'kube-system', 'ascend-k8sdeviceplugin:v6.0.0', ['npu-1', 'npu-2'], (n, spec) => (n === 'npu-1' ? runningStatus(spec) : crashLoopStatus(spec, '[ERROR] 2024/05/10 10:11:12 get device list failed, error is dcmi get card list failed, ret = -8005')));
+      const job = pendingDeployment('pangu', '0/2 nodes are available: 2 Insufficient huawei.com/Ascend910. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.', { namespace: 'ml', podSpec: { containers: [container('train', 'ascendhub/mindspore:2.3', { limits: { 'huawei.com/Ascend910': '8' } })] } });
+      return [npuNode('npu-1', 8), npuNode('npu-2', 0), ...plugin.all, ...job.objects];
+    },
+    rootCause: { kind: 'Node', name: 'npu-2' },
+    evidence: 'dcmi get card list failed',
+    negative: () => [node('npu-1', { labels: { accelerator: 'huawei-Ascend910' }, capacity: { cpu: '192', memory: '1500Gi', pods: '110', 'huawei.com/Ascend910': '8' } }),
+      ...daemonSet('ascend-device-plugin-daemonset', 'kube-system', 'ascend-k8sdeviceplugin:v6.0.0', ['npu-1'], (_n, spec) => runningStatus(spec)).all],
+  },
+  {
+    id: 'accelerator.gpu-operator-component-failing',
+    objects: () => {
+      const driver = daemonSet('nvidia-driver-daemonset', 'gpu-operator', 'nvcr.io/nvidia/driver:550.90.07-ubuntu22.04', ['gpu-1', 'gpu-2'], (n, spec) => (n === 'gpu-1' ? runningStatus(spec) : crashLoopStatus(spec, 'Could not resolve Linux kernel version\nERROR: Unable to load the kernel module \'nvidia.ko\'.  This happens most frequently when this kernel module was built against the wrong or improperly configured kernel sources')));
+      const plugin = daemonSet('nvidia-device-plugin-daemonset', 'gpu-operator', 'nvcr.io/nvidia/k8s-device-plugin:v0.16.2', ['gpu-1'], (_n, spec) => runningStatus(spec));
+      const job = pendingDeployment('llama-finetune', INSUFFICIENT_GPU(2), { namespace: 'ml', podSpec: trainerSpec('8') });
+      return [gpuNode('gpu-1', 8), gpuNode('gpu-2', 0), ...driver.all, ...plugin.all, ...deployment('busy', { namespace: 'ml', replicas: 1, nodeName: 'gpu-1', podSpec: trainerSpec('8') }).all, ...job.objects];
+    },
+    rootCause: { kind: 'Node', name: 'gpu-2' },
+    evidence: "Unable to load the kernel module 'nvidia.ko'",
+    negative: healthyGpuCluster,
+  },
+  {
+    id: 'accelerator.request-exceeds-node-gpus',
+    objects: () => [gpuNode('gpu-1', 8), gpuNode('gpu-2', 8), ...pendingDeployment('llama-70b', INSUFFICIENT_GPU(2), { namespace: 'ml', podSpec: trainerSpec('16') }).objects],
+    rootCause: { kind: 'Deployment', name: 'llama-70b' },
+    evidence: 'Nodes with nvidia.com/gpu: gpu-1 (capacity 8',
+    negative: () => [gpuNode('gpu-1', 8), ...deployment('llama-70b', { namespace: 'ml', replicas: 1, nodeName: 'gpu-1', podSpec: trainerSpec('8') }).all],
+  },
+  {
+    id: 'accelerator.accelerators-exhausted',
+    objects: () => [gpuNode('gpu-1', 4), ...daemonSet('nvidia-device-plugin-daemonset', 'kube-system', 'nvcr.io/nvidia/k8s-device-plugin:v0.16.2', ['gpu-1'], (_n, spec) => runningStatus(spec)).all,
+      ...deployment('bert', { namespace: 'ml', replicas: 1, nodeName: 'gpu-1', podSpec: trainerSpec('4') }).all, ...pendingDeployment('llama', INSUFFICIENT_GPU(1), { namespace: 'ml', podSpec: trainerSpec('2') }).objects],
+    rootCause: { kind: 'Deployment', name: 'llama' },
+    evidence: 'Insufficient nvidia.com/gpu',
+    // The same pending pod when a GPU node's plugin is broken is the broken node's finding, not "exhausted".
+    negative: () => brokenPluginCluster().objects,
+  },
+  {
+    id: 'accelerator.no-accelerator-nodes',
+    objects: () => [node('cpu-1'), node('cpu-2'), ...pendingDeployment('llama', INSUFFICIENT_GPU(2), { namespace: 'ml', podSpec: trainerSpec('1') }).objects],
+    rootCause: { kind: 'Deployment', name: 'llama' },
+    evidence: 'No node advertises nvidia.com/gpu',
+    negative: healthyGpuCluster,
+  },
+  {
+    id: 'accelerator.device-plugin-not-installed',
+    objects: () => [gpuNode('gpu-1', 0), gpuNode('gpu-2', 0), ...pendingDeployment('llama', INSUFFICIENT_GPU(2), { namespace: 'ml', podSpec: trainerSpec('1') }).objects],
+    rootCause: { kind: 'DaemonSet', name: 'nvidia-device-plugin-daemonset' },
+    evidence: 'device plugin pods: none',
+    negative: healthyGpuCluster,
+  },
+  {
+    id: 'accelerator.mig-profile-not-offered',
+    objects: () => [gpuNode('gpu-1', 8), ...pendingDeployment('notebook', '0/1 nodes are available: 1 Insufficient nvidia.com/mig-1g.10gb. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.', {
+      namespace: 'ds', podSpec: { containers: [container('jupyter', 'jupyter/pytorch-notebook:cuda12-latest', { limits: { 'nvidia.com/mig-1g.10gb': '1' } })], tolerations: GPU_TOLERATION },
+    }).objects],
+    rootCause: { kind: 'Deployment', name: 'notebook' },
+    evidence: 'NVIDIA resources offered: nvidia.com/gpu',
+    negative: healthyGpuCluster,
+  },
+  {
+    id: 'accelerator.gpu-toleration-missing',
+    objects: () => [gpuNode('gpu-1', 8), node('cpu-1'), ...pendingDeployment('vllm', "0/2 nodes are available: 1 Insufficient nvidia.com/gpu, 1 node(s) had untolerated taint {nvidia.com/gpu: present}. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.", {
+      namespace: 'serve', podSpec: { containers: [container('vllm', 'vllm/vllm-openai:v0.6.3', { limits: { 'nvidia.com/gpu': '1' } })] },
+    }).objects.map((o) => {
+      // The CPU node lacks GPUs; the GPU node's taint is what blocks it: the message a scheduler prints for that cluster.
+      if (o.kind === 'Event' || o.kind === 'Pod') return JSON.parse(JSON.stringify(o).replaceAll('1 Insufficient nvidia.com/gpu, 1 node(s) had untolerated taint', '2 node(s) had untolerated taint')) as KubeObject;
+      return o;
+    })],
+    rootCause: { kind: 'Deployment', name: 'vllm' },
+    evidence: 'untolerated taint {nvidia.com/gpu: present}',
+    // A CPU-only pod blocked by the GPU taint is a plain scheduling matter.
+    negative: () => [gpuNode('gpu-1', 8), ...pendingDeployment('web', '0/1 nodes are available: 1 node(s) had untolerated taint {nvidia.com/gpu: present}. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.', { namespace: 'shop' }).objects],
+  },
+  {
+    id: 'accelerator.gpu-model-selector-mismatch',
+    objects: () => [gpuNode('gpu-1', 8), gpuNode('gpu-2', 8), ...pendingDeployment('llm', "0/2 nodes are available: 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.", {
+      namespace: 'serve', podSpec: { containers: [container('vllm', 'vllm/vllm-openai:v0.6.3', { limits: { 'nvidia.com/gpu': '1' } })], tolerations: GPU_TOLERATION, nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-H100-80GB-HBM3' } },
+    }).objects],
+    rootCause: { kind: 'Deployment', name: 'llm' },
+    evidence: 'nvidia.com/gpu.product: NVIDIA-A100-SXM4-80GB',
+    negative: healthyGpuCluster,
+  },
+  {
+    id: 'accelerator.device-allocation-failed',
+    objects: () => {
+      const spec = trainerSpec('2');
+      const failed = deployment('trainer', { namespace: 'ml', replicas: 1, nodeName: 'gpu-1', podSpec: spec, podStatus: { phase: 'Failed', reason: 'UnexpectedAdmissionError', message: 'Pod Allocate failed due to requested number of devices unavailable for nvidia.com/gpu. Requested: 2, Available: 0, which is unexpected' } });
+      return [gpuNode('gpu-1', 8), ...failed.all];
+    },
+    rootCause: { kind: 'Node', name: 'gpu-1' },
+    evidence: 'requested number of devices unavailable for nvidia.com/gpu. Requested: 2, Available: 0',
+    negative: healthyGpuCluster,
+  },
+  {
+    id: 'accelerator.model-too-large-for-gpu',
+    objects: () => failingTrainer('INFO 11-28 09:50:12 model_runner.py:1067] Loading model weights took 130.5 GB\nValueError: The model\'s max seq len (131072) is larger than the maximum number of tokens that can be stored in KV cache (41568). Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the engine.', 'vllm/vllm-openai:v0.6.3'),
+    rootCause: { kind: 'Deployment', name: 'trainer' },
+    evidence: 'larger than the maximum number of tokens that can be stored in KV cache',
+    // The same error text from a non-server image is not classified as a serving problem.
+    negative: () => failingTrainer('Traceback (most recent call last):\nKeyError: \'input_ids\''),
+  },
+  {
+    id: 'accelerator.model-download-failed',
+    objects: () => failingTrainer('huggingface_hub.errors.GatedRepoError: 401 Client Error. (Request ID: Root=1-6748)\nCannot access gated repo for url https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct/resolve/main/config.json.\nAccess to model meta-llama/Llama-3.1-8B-Instruct is restricted. You must have access to it and be authenticated to access it. Please log in.', 'vllm/vllm-openai:v0.6.3'),
+    rootCause: { kind: 'Deployment', name: 'trainer' },
+    evidence: 'GatedRepoError: 401 Client Error',
+    negative: healthyGpuCluster,
+  },
+  {
+    id: 'accelerator.cuda-driver-too-old',
+    objects: () => failingTrainer('Traceback (most recent call last):\n  File "/workspace/train.py", line 12, in <module>\n    torch.cuda.set_device(local_rank)\nRuntimeError: The NVIDIA driver on your system is too old (found version 11040). Please update your GPU driver by downloading and installing a new version from the URL: http://www.nvidia.com/Download/index.aspx'),
+    rootCause: { kind: 'Deployment', name: 'trainer' },
+    evidence: 'The NVIDIA driver on your system is too old',
+    negative: healthyGpuCluster,
+  },
+  {
+    id: 'accelerator.no-kernel-image-for-gpu',
+    objects: () => failingTrainer('RuntimeError: CUDA error: no kernel image is available for execution on the device\nCUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace below might be incorrect.'),
+    rootCause: { kind: 'Deployment', name: 'trainer' },
+    evidence: 'no kernel image is available for execution on the device',
+    negative: healthyGpuCluster,
+  },
+  {
+    id: 'accelerator.cuda-out-of-memory',
+    objects: () => failingTrainer('torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 79.14 GiB of which 1.12 GiB is free. Process 2817 has 78.01 GiB memory in use.'),
+    rootCause: { kind: 'Deployment', name: 'trainer' },
+    evidence: 'CUDA out of memory. Tried to allocate 2.00 GiB',
+    // An old CUDA OOM on a pod that is Ready again (single past restart) is history.
+    negative: () => {
+      const spec = { ...trainerSpec('1') };
+      const status = runningStatus(spec) as { containerStatuses: Array<Record<string, unknown>> };
+      status.containerStatuses[0].restartCount = 1;
+      status.containerStatuses[0].lastState = { terminated: { exitCode: 1, reason: 'Error', message: 'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB.' } };
+      return [gpuNode('gpu-1', 8), ...deployment('trainer', { namespace: 'ml', replicas: 1, nodeName: 'gpu-1', podSpec: spec, podStatus: status }).all];
+    },
+  },
+  {
+    id: 'accelerator.gpu-not-visible',
+    objects: () => failingTrainer('Traceback (most recent call last):\n  File "/app/serve.py", line 8, in <module>\n    model.to("cuda")\nRuntimeError: No CUDA GPUs are available'),
+    rootCause: { kind: 'Deployment', name: 'trainer' },
+    evidence: 'RuntimeError: No CUDA GPUs are available',
+    negative: healthyGpuCluster,
+  },
+  {
+    id: 'accelerator.nccl-collective-timeout',
+    objects: () => failingTrainer('[rank1]:[E1128 09:41:21.433063423 ProcessGroupNCCL.cpp:629] [Rank 1] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=1, OpType=ALLREDUCE, NumelIn=131072000, NumelOut=131072000, Timeout(ms)=600000) ran for 600088 milliseconds before timing out.'),
+    rootCause: { kind: 'Deployment', name: 'trainer' },
+    evidence: 'Watchdog caught collective operation timeout',
+    negative: healthyGpuCluster,
+  },
+  {
+    id: 'accelerator.nccl-error',
+    objects: () => failingTrainer('torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:1970, unhandled system error (run with NCCL_DEBUG=INFO for details), NCCL version 2.20.5\nncclSystemError: System call (e.g. socket, malloc) or external library call failed or device error.'),
+    rootCause: { kind: 'Deployment', name: 'trainer' },
+    evidence: 'NCCL error in:',
+    negative: healthyGpuCluster,
+  },
+  {
+    id: 'accelerator.rendezvous-timeout',
+    objects: () => failingTrainer('torch.distributed.DistStoreError: Timed out after 901 seconds waiting for clients. 1/2 clients joined.'),
+    rootCause: { kind: 'Deployment', name: 'trainer' },
+    evidence: '1/2 clients joined',
+    negative: healthyGpuCluster,
+  },
+  {
+    id: 'accelerator.shm-too-small',
+    objects: () => failingTrainer("ERROR: Unexpected bus error encountered in worker. This might be caused by insufficient shared memory (shm).\nRuntimeError: DataLoader worker (pid 2479) is killed by signal: Bus error. It is possible that dataloader's workers are out of shared memory. Please try to raise your shared memory limit."),
+    rootCause: { kind: 'Deployment', name: 'trainer' },
+    evidence: 'is killed by signal: Bus error',
+    negative: healthyGpuCluster,
+  },
+];
+
+describe('accelerator scenarios', () => {
+  it('covers every accelerator scenario in the catalog with a case', () => {
+    const ids = SCENARIOS.filter((s) => s.category === 'accelerator').map((s) => s.id).sort();
+    expect(cases.map((c) => c.id).sort()).toEqual(ids);
+  });
+
+  for (const c of cases) {
+    describe(c.id, () => {
+      it('names the object to change, with the component\'s own message', () => {
+        const detections = detect(c.id, c.objects());
+        expect(detections.length).toBeGreaterThan(0);
+        expect(detections[0].rootCause).toMatchObject(c.rootCause);
+        expect(detections.flatMap((d) => d.evidence).join('\n')).toContain(c.evidence);
+      });
+      it('stays quiet on a look-alike or healthy state', () => {
+        expect(detect(c.id, c.negative())).toEqual([]);
+      });
+    });
+  }
+});
+
+describe('accelerator in a full diagnosis', () => {
+  it('makes the broken node, not "Insufficient nvidia.com/gpu", the finding for the pending pod', () => {
+    const { pending, objects } = brokenPluginCluster();
+    const report = diagnoseObjects(objects);
+    const first = firstFindingFor(report, 'Pod', pending.pods[0].metadata.name)!;
+    expect(first.category).toBe('accelerator');
+    expect(first.rootCause).toEqual({ kind: 'Node', name: 'gpu-2' });
+    expect(first.evidence[0]).toContain('← Node gpu-2: nvidia.com/gpu allocatable=0 ←');
+    expect(report.findings.some((f) => f.category === 'scheduling' && f.affected.some((a) => a.name === pending.pods[0].metadata.name))).toBe(false);
+  });
+
+  it('names the plugin DaemonSet when it fails on every GPU node', () => {
+    const { objects } = brokenPluginCluster({ pluginHealthyOnGpu1: false });
+    const broken = objects.map((o) => (o.kind === 'Node' && o.metadata.name === 'gpu-1' ? gpuNode('gpu-1', 0) : o));
+    const [d] = detect('accelerator.nvidia-device-plugin-not-ready', broken);
+    expect(d.rootCause).toEqual({ kind: 'DaemonSet', namespace: 'kube-system', name: 'nvidia-device-plugin-daemonset' });
+  });
+
+  it('diagnoses example 049 (device plugin cannot load NVML) with a labelled root cause', () => {
+    const dir = '../shared/data/diagnosis-examples/049-accelerator-device-plugin-nvml-not-loaded-gpu-pod-pending';
+    const list = JSON.parse(readFileSync(new URL(`../../${dir}/snapshot.json`, import.meta.url), 'utf8')) as { items: KubeObject[] };
+    const label = JSON.parse(readFileSync(new URL(`../../${dir}/label.json`, import.meta.url), 'utf8')) as { symptom: { kind: string; name: string }; category: string; rootCause: Array<{ kind: string; name: string }> };
+    const report = diagnose(new ClusterState(list.items), SCENARIOS, { source: { type: 'file', name: '049' } });
+    const first = firstFindingFor(report, label.symptom.kind, label.symptom.name)!;
+    expect(first.category).toBe(label.category);
+    expect(label.rootCause.some((r) => r.kind === first.rootCause.kind && r.name === first.rootCause.name)).toBe(true);
+    expect(first.evidence.join('\n')).toContain('could not load NVML library');
+  });
+
+  it('raises no critical or warning finding on a healthy GPU cluster with a finished training Job', () => {
+    const job = obj('Job', 'batch/v1', 'pretrain', 'ml', { spec: { completions: 1 }, status: { succeeded: 1, conditions: [{ type: 'Complete', status: 'True' }] } });
+    const done = obj('Pod', 'v1', 'pretrain-x2k9d', 'ml', { spec: { nodeName: 'gpu-1', ...trainerSpec('4'), restartPolicy: 'Never' }, status: { phase: 'Succeeded', containerStatuses: [{ name: 'trainer', ready: false, restartCount: 0, image: 'x', imageID: 'x', state: { terminated: { exitCode: 0, reason: 'Completed' } } }] } }, { ownerReferences: [ownerRef(job)] });
+    const report = diagnoseObjects([...healthyGpuCluster(), job, done]);
+    expect(report.findings.filter((f) => f.severity !== 'info')).toEqual([]);
+  });
+});
