@@ -12,7 +12,7 @@ import { ago, obj, ownerRef, runningStatus } from './fixtures.js';
 
 type Json = Record<string, unknown>;
 
-export interface ServicePort { port: number; targetPort?: number | string; name?: string }
+export interface ServicePort { port: number; targetPort?: number | string; name?: string; nodePort?: number }
 
 /** A ClusterIP Service with a selector, as `kubectl expose` creates it. */
 export function service(name: string, namespace: string, selector: Record<string, string> | undefined, ports: ServicePort[], spec: Json = {}): KubeObject {
