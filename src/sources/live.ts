@@ -3,6 +3,7 @@
  * Secrets are asked for as metadata only, so their values never cross the wire.
  */
 import { existsSync } from 'node:fs';
+import https from 'node:https';
 import { ApiException, KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
 import { KNOWN_KINDS, OPTIONAL_KINDS, type KindInfo } from '../cluster/kinds.js';
 import type { KubeObject } from '../cluster/types.js';
@@ -96,10 +97,22 @@ async function listKind(client: KubernetesObjectApi, info: KindInfo, namespace?:
 /** Secrets as PartialObjectMetadata: names, labels and annotations, never data. */
 async function listSecretMetadata(kc: KubeConfig, server: string, namespace?: string): Promise<KubeObject[]> {
   const path = namespace ? `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets` : '/api/v1/secrets';
-  const init = await kc.applyToFetchOptions({ method: 'GET', headers: { Accept: 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1beta1' } });
-  const response = await fetch(`${server}${path}`, init as RequestInit);
-  if (!response.ok) throw new ApiException(response.status, response.statusText, await response.text(), {});
-  const list = (await response.json()) as { items?: Array<{ metadata: KubeObject['metadata'] }> };
+  // The typed client cannot ask for another representation, so this one request goes through
+  // node:https with the kubeconfig's own TLS and credentials applied by the client library.
+  const options: https.RequestOptions = { method: 'GET', headers: { Accept: 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1' } };
+  await kc.applyToHTTPSOptions(options);
+  const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const request = https.request(new URL(path, server), options, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+    request.end();
+  });
+  if (status >= 400) throw new ApiException(status, `list secrets: HTTP ${status}`, body, {});
+  const list = JSON.parse(body) as { items?: Array<{ metadata: KubeObject['metadata'] }> };
   return (list.items ?? []).map((item) => ({ apiVersion: 'v1', kind: 'Secret', metadata: item.metadata }));
 }
 
