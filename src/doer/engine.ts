@@ -170,13 +170,16 @@ function toFinding(d: Draft): Finding {
 }
 
 function missingKindNotes(state: ClusterState, scenarios: readonly Scenario[]): string[] {
-  const blocked = new Map<string, number>();
+  const missing = new Set<string>();
+  let skipped = 0;
   for (const s of scenarios) {
-    for (const kind of s.needs ?? []) if (!state.hasKind(kind)) blocked.set(kind, (blocked.get(kind) ?? 0) + 1);
+    const absent = (s.needs ?? []).filter((kind) => !state.hasKind(kind));
+    absent.forEach((kind) => missing.add(kind));
+    if (absent.length > 0) skipped += 1;
   }
-  return [...blocked.entries()].map(
-    ([kind, count]) => `input has no ${kind} objects; ${count} scenario${count === 1 ? '' : 's'} could not be evaluated`,
-  );
+  if (skipped === 0) return [];
+  const kinds = [...missing].sort().join(', ');
+  return [`input has no ${kinds} objects; ${skipped} scenario${skipped === 1 ? '' : 's'} that need them could not be evaluated`];
 }
 
 /** Keep findings that touch a namespace, a category or an object, as the CLI filters ask. */
