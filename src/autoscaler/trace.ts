@@ -33,7 +33,7 @@ export function loadTrace(file: string): Trace {
 export function parseTrace(text: string, file: string): Trace {
   let rows: Array<{ record: string[]; info: { lines: number } }>;
   try {
-    rows = parse(text, { info: true, skip_empty_lines: true, trim: true, relax_column_count: true });
+    rows = parse(text, { info: true, skip_empty_lines: true, trim: true, relax_column_count: true }) as unknown as typeof rows;
   } catch (err) {
     const line = (err as { lines?: number }).lines ?? 1;
     throw new InputError(`${file}:${line}: invalid CSV: ${(err as Error).message.split('\n')[0]}`);

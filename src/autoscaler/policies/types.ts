@@ -17,6 +17,8 @@ export interface Observation {
   runningRequests: number | undefined;
   /** Mean vllm:gpu_cache_usage_perc over ready pods, 0..1. */
   kvCacheUsage: number | undefined;
+  /** Mean in-flight requests (running + waiting, total) over the last interval. */
+  concurrency: number | undefined;
   /** Mean GPU busy fraction over ready pods during the last interval, 0..1 (DCGM GPU_UTIL). */
   gpuUtilisation: number | undefined;
   /** Requests that arrived during the last interval, with their token totals. */
