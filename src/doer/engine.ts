@@ -179,7 +179,7 @@ function missingKindNotes(state: ClusterState, scenarios: readonly Scenario[]): 
   }
   if (skipped === 0) return [];
   const kinds = [...missing].sort().join(', ');
-  return [`input has no ${kinds} objects; ${skipped} scenario${skipped === 1 ? '' : 's'} that need them could not be evaluated`];
+  return [`input has no ${kinds} objects; ${skipped} ${skipped === 1 ? 'scenario that needs them' : 'scenarios that need them'} could not be evaluated`];
 }
 
 /** Keep findings that touch a namespace, a category or an object, as the CLI filters ask. */
