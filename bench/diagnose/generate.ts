@@ -134,22 +134,21 @@ function node(name: string, notReady: boolean) {
 function podSpec(app: string, fault: Fault | undefined) {
   const container = {
     name: app, image: fault === 'image' ? `registry.example.com/team/${app}:v9.9.9-missing` : `registry.example.com/team/${app}:v1.4.2`,
+    // Trimmed to what diagnosis reads, so 150,000 pods stay under V8's 512 MiB string limit for (a).
     ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
-    env: [{ name: 'LOG_LEVEL', valueFrom: { configMapKeyRef: { name: fault === 'config' ? `${app}-config` : `${app}-settings`, key: 'LOG_LEVEL' } } }, { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
+    env: [{ name: 'LOG_LEVEL', valueFrom: { configMapKeyRef: { name: fault === 'config' ? `${app}-config` : `${app}-settings`, key: 'LOG_LEVEL' } } }],
     resources: { requests: { cpu: fault === 'scheduling' ? '64' : '250m', memory: '256Mi' }, limits: { memory: fault === 'oom' ? '64Mi' : '512Mi' } },
     readinessProbe: { httpGet: { path: '/healthz', port: fault === 'probe' ? 9090 : 8080, scheme: 'HTTP' }, periodSeconds: 10, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 3 },
-    volumeMounts: [{ name: 'kube-api-access', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true }],
     terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File', imagePullPolicy: 'IfNotPresent',
   };
   return {
     containers: [container], restartPolicy: 'Always', terminationGracePeriodSeconds: 30, dnsPolicy: 'ClusterFirst', serviceAccountName: 'default', schedulerName: 'default-scheduler',
     tolerations: [{ key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 }, { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 }],
-    volumes: [{ name: 'kube-api-access', projected: { defaultMode: 420, sources: [{ serviceAccountToken: { expirationSeconds: 3607, path: 'token' } }, { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } }] } }],
   };
 }
 
 function podStatus(app: string, fault: Fault | undefined, ip: string, nodeName: string | undefined) {
-  const cond = (type: string, status: string) => ({ type, status, lastProbeTime: null, lastTransitionTime: iso(7000) });
+  const cond = (type: string, status: string) => ({ type, status, lastTransitionTime: iso(7000) });
   if (fault === 'scheduling') {
     return { phase: 'Pending', qosClass: 'Burstable', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/5000 nodes are available: 5000 Insufficient cpu. preemption: 0/5000 nodes are available: 5000 No preemption victims found for incoming pod.', lastProbeTime: null, lastTransitionTime: iso(7000) }] };
   }
@@ -166,7 +165,7 @@ function podStatus(app: string, fault: Fault | undefined, ip: string, nodeName: 
   }
   const ready = fault === undefined;
   return {
-    phase: fault === 'image' || fault === 'config' ? 'Pending' : 'Running', qosClass: 'Burstable', hostIP: '10.0.0.1', podIP: ip, podIPs: [{ ip }], startTime: iso(7000), ...(nodeName ? {} : {}),
+    phase: fault === 'image' || fault === 'config' ? 'Pending' : 'Running', qosClass: 'Burstable', hostIP: '10.0.0.1', podIP: ip, startTime: iso(7000),
     conditions: [cond('PodReadyToStartContainers', 'True'), cond('Initialized', 'True'), cond('Ready', ready ? 'True' : 'False'), cond('ContainersReady', ready ? 'True' : 'False'), cond('PodScheduled', 'True')],
     containerStatuses: [cs],
   };

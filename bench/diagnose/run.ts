@@ -34,7 +34,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 async function main() {
   console.log(`generating ${nodes} nodes / ${pods} pods → ${file}`);
-  const generated = await generateCluster(file, { nodes, pods, replicas: 10, faultyShare: 0.01, seed: 42 });
+  const generated = await generateCluster(file, { nodes, pods, replicas: 20, faultyShare: 0.01, seed: 42 });
   const size = statSync(file).size;
   console.log(`${generated.objects} objects, ${(size / 2 ** 20).toFixed(0)} MiB`);
   const parseScript = `import { readFileSync } from 'node:fs'; const list = JSON.parse(readFileSync(process.argv[1], 'utf8')); if (!list.items.length) process.exit(2);`;
