@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/cluster/types.js';
 import { crashScenarios } from '../../src/doer/scenarios/crash.js';
-import { ago, deployment, detect, diagnoseObjects, event, firstFindingFor, healthyNodes } from './fixtures.js';
+import { ago, deployment, detect, diagnoseObjects, event, firstFindingFor, healthyNodes, obj } from './fixtures.js';
 import type { ContainerState } from './workload-fixtures.js';
-import { brokenDeployment, diagnoseExample, terminated } from './workload-fixtures.js';
+import { brokenDeployment, containerStatus, diagnoseExample, podStatus, terminated } from './workload-fixtures.js';
 
 const IMAGE = 'ghcr.io/acme/orders:3.1.0';
 const BACKOFF = 'back-off 5m0s restarting failed container=orders pod=orders-7d9f8b6c5d-abcde_shop(6f463ec4-ff4d-4d10-8ae5-26dda9d984b7)';
@@ -193,5 +193,34 @@ describe('shared example 007-crash-wrong-container-command-path', () => {
     const finding = firstFindingFor(report, label.symptom.kind, label.symptom.name);
     expect(finding?.category).toBe(label.category);
     expect(label.rootCause).toContainEqual(finding?.rootCause);
+  });
+});
+
+describe('crash: more shapes of the same failures', () => {
+  it('names a bare pod that ran to failure (restartPolicy Never) as its own root cause', () => {
+    const pod = obj('Pod', 'v1', 'debug-shell', 'shop', {
+      spec: { restartPolicy: 'Never', nodeName: 'node-1', containers: [{ name: 'shell', image: 'alpine:3.20', command: ['bash'] }] },
+      status: podStatus([containerStatus('shell', 'alpine:3.20', { terminated: terminated('StartError', 128, { ranSeconds: 0, finishedSecondsAgo: 600, message: 'failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "bash": executable file not found in $PATH: unknown' }) })], { phase: 'Failed' }),
+    });
+    const [d] = detect('crash.command-not-found', [...healthyNodes(), pod]);
+    expect(d.rootCause).toEqual({ kind: 'Pod', namespace: 'shop', name: 'debug-shell' });
+  });
+
+  it('reads CreateContainerError "no command specified" as a missing command', () => {
+    const { objects } = crashing({}, { state: { waiting: { reason: 'CreateContainerError', message: 'failed to generate container "4f1c" spec: failed to generate spec: no command specified' } } });
+    expect(detect('crash.command-not-found', objects)).toHaveLength(1);
+  });
+
+  it('treats many restarts as chronic even when the last one is hours old', () => {
+    const last = terminated('Error', 1, { finishedSecondsAgo: 5 * 3600 });
+    const { objects } = crashing(last, { state: { running: { startedAt: ago(5 * 3600) }, ready: true, restartCount: 30, lastTerminated: last } });
+    expect(detect('crash.app-error', objects)[0].severity).toBe('warning');
+  });
+
+  it('finds nothing of its own in the healthy shared examples', () => {
+    for (const name of ['057-control-healthy-completed-migration-job-and-cronjob', '058-control-healthy-single-past-restart-after-node-reboot']) {
+      const { report } = diagnoseExample(name);
+      expect(report.findings.filter((f) => ['image', 'crash', 'oom', 'probe'].includes(f.category))).toEqual([]);
+    }
   });
 });

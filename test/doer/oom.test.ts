@@ -214,3 +214,11 @@ describe('shared example 010-oom-zookeeper-statefulset-memory-limit', () => {
     expect(label.rootCause).toContainEqual(finding?.rootCause);
   });
 });
+
+describe('oom: a container without a limit', () => {
+  it('blames its workload when the node reported no system OOM', () => {
+    const [d] = detect('oom.node-oom', oomKilled({ container: { resources: { requests: { cpu: '250m' } } } }).objects);
+    expect(d.rootCause).toEqual(DEPLOYMENT);
+    expect(d.evidence.join('\n')).toContain('has no resources.limits.memory');
+  });
+});

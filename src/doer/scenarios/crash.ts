@@ -13,7 +13,7 @@ import { isActivePod, kubectl } from './util.js';
 import type { ContainerIssue, IssueGroup, IssueReport } from './workload-issues.js';
 import {
   containerEvents, containerNames, containerStatusLines, editCommand, eventLines, exitCodeMeaning, failureText, issueScenario,
-  lastTermination, memo, podNames, restartState, troubledContainers, workloadLabel,
+  isRecentlyFailedBarePod, lastTermination, memo, podNames, restartState, troubledContainers, workloadLabel,
 } from './workload-issues.js';
 
 type CrashKind =
@@ -32,7 +32,7 @@ function classifyCrashes(state: ClusterState): ContainerIssue<CrashKind>[] {
   return memo(state, 'crash.issues', () => {
     const issues: ContainerIssue<CrashKind>[] = [];
     for (const pod of state.pods) {
-      if (!isActivePod(pod)) continue;
+      if (!isActivePod(pod) && !isRecentlyFailedBarePod(state, pod)) continue;
       for (const c of troubledContainers(pod)) {
         const issue = classifyContainer(state, pod, c);
         if (issue) issues.push(issue);
@@ -59,6 +59,7 @@ function classifyContainer(state: ClusterState, pod: Pod, c: ContainerView): Con
   let kind: CrashKind;
   if (c.init) kind = 'init-container-failing';
   else if (/executable file not found in \$PATH|exec: "[^"]*": stat [^:]+: no such file or directory|no such file or directory: unknown/.test(text) && startFailed) kind = 'command-not-found';
+  else if (/no command specified/.test(text)) kind = 'command-not-found';
   else if (code === 127 || /command not found|^(\/bin\/)?(ba)?sh: (line \d+: )?\S+: not found/m.test(text)) kind = 'command-not-found';
   else if (code === 126 || /permission denied|EACCES|operation not permitted/i.test(text)) kind = 'permission-denied';
   else if (/read-only file system|EROFS/i.test(text)) kind = 'read-only-filesystem';

@@ -15,7 +15,7 @@ import { ageSeconds, containersOf, eventLine, isActivePod, kubectl, podCondition
 import type { ContainerIssue, IssueGroup, IssueReport } from './workload-issues.js';
 import {
   containerEvents, containerNames, containerStatusLines, editCommand, eventLines, failureText, issueScenario, isRecent,
-  lastTermination, memo, podNames, restartState, troubledContainers, workloadLabel,
+  isRecentlyFailedBarePod, lastTermination, memo, podNames, restartState, troubledContainers, workloadLabel,
 } from './workload-issues.js';
 
 type OomKind =
@@ -83,7 +83,7 @@ function classifyOom(state: ClusterState): ContainerIssue<OomKind>[] {
   return memo(state, 'oom.issues', () => {
     const issues: ContainerIssue<OomKind>[] = [];
     for (const pod of state.pods) {
-      if (isActivePod(pod)) {
+      if (isActivePod(pod) || isRecentlyFailedBarePod(state, pod)) {
         for (const c of troubledContainers(pod)) {
           const issue = classifyContainer(state, pod, c);
           if (issue) issues.push(issue);
@@ -125,7 +125,8 @@ function classifyContainer(state: ClusterState, pod: Pod, c: ContainerView): Con
     const systemOom = state.eventsFor({ kind: 'Node', name: node }).filter((e) => e.reason === 'SystemOOM' || (e.reason === 'OOMKilling' && !/Memory cgroup/.test(e.message ?? '')));
     evidence.push(statusLine(pod, `container ${c.name} has no resources.limits.memory: it was killed by the node's kernel OOM killer`));
     for (const e of systemOom.slice(0, 2)) evidence.push(eventLine({ kind: 'Node', name: node }, e));
-    return issue('node-oom', { rootCause: { kind: 'Node', name: node }, confidence: systemOom.length ? 0.9 : 0.75 });
+    // The node's own OOM events prove it ran out; without them the unbounded workload is the lead.
+    return issue('node-oom', systemOom.length ? { rootCause: { kind: 'Node', name: node }, confidence: 0.9 } : { confidence: 0.75 });
   }
   if (oversizedHeap(c.spec, true)) return undefined; // reported by the heap scenarios, which name the flag
   const vpa = vpaLimitOwner(pod);
@@ -338,17 +339,22 @@ const SPECS: OomSpec[] = [
   {
     kind: 'node-oom', title: 'Container without a memory limit killed by the node\'s OOM killer',
     description:
-      'A container with no memory limit was OOMKilled: the node itself ran out of memory (kubelet event SystemOOM "System OOM encountered, victim process: ...") and the kernel picked it. ' +
-      'The node is over-committed by pods using more than they request. Fix: set memory requests/limits on the heavy workloads, reserve memory for the system (kubeReserved/systemReserved), or add capacity.',
-    report: (g) => ({
-      title: `Node ${g.rootCause.name} runs out of memory and its kernel kills containers`,
-      explanation: `${subject(g)} have no memory limit and were killed by the kernel OOM killer of ${g.rootCause.name}: pods on that node together use more memory than it has.`,
-      remediation: [
-        `see what uses the memory: kubectl top pod -A --sort-by=memory --field-selector spec.nodeName=${g.rootCause.name}`,
-        `set memory requests and limits on the workloads scheduled there: ${editCommand(g.workloads[0])}`,
-        'reserve memory for the OS in the kubelet config (systemReserved / evictionHard memory.available)',
-      ],
-    }),
+      'A container with no memory limit was OOMKilled: the node itself ran out of memory and the kernel picked it. With the kubelet\'s SystemOOM events ' +
+      '("System OOM encountered, victim process: ...") the Node is named; without them, the unbounded workload. Fix: set memory requests/limits on the heavy workloads, ' +
+      'reserve memory for the system (systemReserved / evictionHard), or add capacity.',
+    report: (g) => {
+      const nodes = [...new Set(g.issues.map((i) => i.pod.spec?.nodeName).filter(Boolean))].join(', ');
+      const onNode = g.rootCause.kind === 'Node';
+      return {
+        title: onNode ? `Node ${g.rootCause.name} runs out of memory and its kernel kills containers` : `${workloadLabel(g.rootCause)} has no memory limit and is OOM-killed on ${nodes}`,
+        explanation: `${subject(g)} have no memory limit and were killed by the kernel OOM killer of ${nodes}: pods on that node together use more memory than it has${onNode ? ' (the kubelet reported a system OOM)' : ''}.`,
+        remediation: [
+          `see what uses the memory: kubectl top pod -A --sort-by=memory --field-selector spec.nodeName=${nodes.split(', ')[0]}`,
+          `set memory requests and limits matching real usage: ${raiseLimit(g.workloads[0], g.issues[0].container)}`,
+          'reserve memory for the OS in the kubelet config (systemReserved / evictionHard memory.available)',
+        ],
+      };
+    },
   },
   {
     kind: 'evicted-memory', severity: 'warning', title: 'Pods evicted because the node ran low on memory',

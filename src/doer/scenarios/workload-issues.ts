@@ -155,10 +155,23 @@ export function troubledContainers(pod: Pod): ContainerView[] {
   });
 }
 
+/**
+ * A pod that ran to failure on its own (no controller to retry it, restartPolicy Never/OnFailure
+ * exhausted) within the last day: its containers' exits are still the finding.
+ */
+export function isRecentlyFailedBarePod(state: ClusterState, pod: Pod): boolean {
+  if (pod.status?.phase !== 'Failed' || pod.metadata.ownerReferences?.length || pod.status.reason === 'Evicted') return false;
+  const finished = [...(pod.status.containerStatuses ?? [])].map((s) => s.state?.terminated?.finishedAt).filter((t): t is string => !!t);
+  return finished.some((t) => ageSeconds(state, t) <= 86400);
+}
+
 /** Whether a termination happened within the window (seconds) before the state's `now`. */
 export function isRecent(state: ClusterState, term: ContainerStateTerminated | undefined, windowSeconds: number): boolean {
   return !!term && ageSeconds(state, term.finishedAt ?? term.startedAt) <= windowSeconds;
 }
+
+/** Restarts that mark a container as chronically failing, whenever the last one happened that day. */
+const CHRONIC_RESTARTS = 5;
 
 /**
  * Whether a container is failing now rather than carrying an old scar: stuck waiting after a
@@ -169,12 +182,17 @@ export function restartState(state: ClusterState, c: ContainerView, minRecentRes
   if (!s) return undefined;
   const waiting = s.state?.waiting?.reason;
   if (waiting === 'CrashLoopBackOff' || waiting === 'RunContainerError' || waiting === 'StartError') return 'down';
+  // The runtime refused to create it for lack of a command: nothing will ever run.
+  if (waiting === 'CreateContainerError' && /no command specified/.test(s.state?.waiting?.message ?? '')) return 'down';
   const current = s.state?.terminated;
   if (current && current.exitCode !== 0) return 'down';
   if (current && c.init === false && current.exitCode === 0 && (s.restartCount ?? 0) > 0) return 'down';
   const last = s.lastState?.terminated;
-  if (last && (s.restartCount ?? 0) >= minRecentRestarts && isRecent(state, last, 3600)) return s.ready ? 'flapping' : 'down';
+  const restarts = s.restartCount ?? 0;
+  if (last && restarts >= minRecentRestarts && isRecent(state, last, 3600)) return s.ready ? 'flapping' : 'down';
   if (last && !s.ready && isRecent(state, last, 3600)) return 'down';
+  // Many restarts are a chronic problem even when the last one is hours old (or undated).
+  if (last && restarts >= CHRONIC_RESTARTS && (isRecent(state, last, 86400) || !last.finishedAt)) return s.ready ? 'flapping' : 'down';
   return undefined;
 }
 
