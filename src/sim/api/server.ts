@@ -89,7 +89,7 @@ export class ApiServer {
   }
 
   async stop(): Promise<void> {
-    for (const res of this.watches) res.end();
+    for (const res of [...this.watches]) res.destroy();
     this.watches.clear();
     await this.app.close();
   }
@@ -294,8 +294,8 @@ export class ApiServer {
     const pending: string[] = [];
     let res: ServerResponse | undefined;
     const send = (line: string) => {
-      if (res) res.write(line);
-      else pending.push(line);
+      if (!res) pending.push(line);
+      else if (!res.writableEnded && !res.destroyed) res.write(line);
     };
     let unsubscribe: (() => void) | undefined;
     let expired: StatusError | undefined;
@@ -313,6 +313,8 @@ export class ApiServer {
     reply.hijack();
     res = reply.raw;
     res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+    // Clients wait for the headers before they consider the watch established.
+    res.flushHeaders();
     if (expired) {
       res.end(`${JSON.stringify({ type: 'ERROR', object: expired.toStatus() })}\n`);
       return;
@@ -320,23 +322,25 @@ export class ApiServer {
     for (const line of pending) res.write(line);
     const stream = res;
     this.watches.add(stream);
-    const timeoutSeconds = Number(query.timeoutSeconds);
     const timers: NodeJS.Timeout[] = [];
-    timers.push(setTimeout(() => stream.end(), (timeoutSeconds > 0 ? timeoutSeconds : 1800) * 1000));
-    if (query.allowWatchBookmarks === 'true') {
-      const bookmark = () => ({ kind: type.kind, apiVersion: apiVersionOf(type), metadata: { resourceVersion: this.store.resourceVersion } });
-      timers.push(setInterval(() => stream.write(`${JSON.stringify({ type: 'BOOKMARK', object: bookmark() })}\n`), this.bookmarkIntervalMs));
-    }
-    const cleanup = () => {
+    let open = true;
+    const finish = () => {
+      if (!open) return;
+      open = false;
       unsubscribe?.();
       for (const t of timers) clearTimeout(t);
       this.watches.delete(stream);
-    };
-    stream.on('close', cleanup);
-    stream.on('finish', cleanup);
-    req.raw.on('close', () => {
       if (!stream.writableEnded) stream.end();
-    });
+    };
+    const timeoutSeconds = Number(query.timeoutSeconds);
+    timers.push(setTimeout(finish, (timeoutSeconds > 0 ? timeoutSeconds : 1800) * 1000));
+    if (query.allowWatchBookmarks === 'true') {
+      const bookmark = () => ({ kind: type.kind, apiVersion: apiVersionOf(type), metadata: { resourceVersion: this.store.resourceVersion } });
+      timers.push(setInterval(() => send(`${JSON.stringify({ type: 'BOOKMARK', object: bookmark() })}\n`), this.bookmarkIntervalMs));
+    }
+    stream.on('close', finish);
+    stream.on('error', finish);
+    req.raw.on('close', finish);
   }
 
   private post(req: FastifyRequest, reply: FastifyReply, target: Target): FastifyReply {

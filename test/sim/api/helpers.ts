@@ -17,20 +17,20 @@ export interface HttpResult {
 
 /** One HTTPS request to the simulator, trusting its certificate, with its token unless `token` is given. */
 export function call(
-  sim: Simulator,
+  server: { url: string; token: string; tls: { certPem: string } },
   method: string,
   path: string,
   body?: string | object,
   headers: Record<string, string> = {},
-  token: string | null = sim.token,
+  token: string | null = server.token,
 ): Promise<HttpResult> {
   const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = request(
-      `${sim.url}${path}`,
+      `${server.url}${path}`,
       {
         method,
-        ca: sim.api.tls.certPem,
+        ca: server.tls.certPem,
         headers: {
           Accept: 'application/json',
           ...(payload !== undefined ? { 'Content-Type': 'application/json' } : {}),
