@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject, Pod } from '../../src/cluster/types.js';
-import { ago, deployment, detect, diagnoseObjects, firstFindingFor, healthyNodes, obj } from './fixtures.js';
+import { ago, deployment, detect, diagnoseObjects, event, firstFindingFor, healthyNodes, obj } from './fixtures.js';
 import { diagnoseExample, endpoints, exampleExists, ingress, notReadyStatus, service } from './controller-fixtures.js';
 
 const web = (options: Parameters<typeof deployment>[1] = {}) =>
@@ -235,3 +235,113 @@ describe.skipIf(!exampleExists('029-network-ingress-502-service-selects-wrong-po
   });
 });
 
+
+describe('network.networkpolicy-denies-service-traffic', () => {
+  const denyAll = obj('NetworkPolicy', 'networking.k8s.io/v1', 'default-deny', 'shop', { spec: { podSelector: {}, policyTypes: ['Ingress'] } });
+  const allowWeb = obj('NetworkPolicy', 'networking.k8s.io/v1', 'allow-web', 'shop', {
+    spec: { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }], ports: [{ protocol: 'TCP', port: 8080 }] }] },
+  });
+
+  it('names the default-deny policy isolating the Service\'s pods, with the Ingress → Service → pods chain', () => {
+    const { objects } = healthyShop();
+    const ing = ingress('web', 'shop', [{ host: 'shop.example.com', service: 'web', port: 80 }]);
+    const [d] = detect('network.networkpolicy-denies-service-traffic', [...objects, ing, denyAll]);
+    expect(d.resource).toEqual({ kind: 'Ingress', namespace: 'shop', name: 'web' });
+    expect(d.rootCause).toEqual({ kind: 'NetworkPolicy', namespace: 'shop', name: 'default-deny' });
+    expect(d.evidence[0]).toBe('Ingress shop/web → Service shop/web → Deployment shop/web ← NetworkPolicy shop/default-deny: ingress denied');
+  });
+
+  it('stays quiet when another policy allows ingress to the pods', () => {
+    expect(detect('network.networkpolicy-denies-service-traffic', [...healthyShop().objects, denyAll, allowWeb])).toEqual([]);
+  });
+});
+
+describe('network.networkpolicy-blocks-dns', () => {
+  const egressOnlyDb = (ports: Array<Record<string, unknown>>) =>
+    obj('NetworkPolicy', 'networking.k8s.io/v1', 'web-egress', 'shop', {
+      spec: { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: { matchLabels: { app: 'postgres' } } }], ports }] },
+    });
+
+  it('names the egress policy that leaves out port 53', () => {
+    const [d] = detect('network.networkpolicy-blocks-dns', [...healthyShop().objects, egressOnlyDb([{ protocol: 'TCP', port: 5432 }])]);
+    expect(d.resource).toEqual({ kind: 'Deployment', namespace: 'shop', name: 'web' });
+    expect(d.rootCause).toEqual({ kind: 'NetworkPolicy', namespace: 'shop', name: 'web-egress' });
+    expect(d.remediation[0]).toContain('{protocol: UDP, port: 53}');
+  });
+
+  it('stays quiet when DNS is allowed', () => {
+    expect(detect('network.networkpolicy-blocks-dns', [...healthyShop().objects, egressOnlyDb([{ protocol: 'TCP', port: 5432 }, { protocol: 'UDP', port: 53 }])])).toEqual([]);
+  });
+});
+
+describe('network.loadbalancer-pending', () => {
+  const lb = (created: number) => {
+    const svc = service('web', 'shop', { app: 'web' }, [{ port: 80, targetPort: 8080 }], { type: 'LoadBalancer' });
+    svc.metadata.creationTimestamp = ago(created);
+    return svc;
+  };
+
+  it('quotes the service controller\'s error', () => {
+    const svc = lb(1200);
+    const failed = event(svc, 'Warning', 'SyncLoadBalancerFailed', "Error syncing load balancer: failed to ensure load balancer: googleapi: Error 403: Quota 'IN_USE_ADDRESSES' exceeded. Limit: 8.0 in region us-central1.", { component: 'service-controller', count: 5 });
+    const [d] = detect('network.loadbalancer-pending', [svc, failed]);
+    expect(d.rootCause).toEqual({ kind: 'Service', namespace: 'shop', name: 'web' });
+    expect(d.evidence[1]).toContain("Quota 'IN_USE_ADDRESSES' exceeded");
+  });
+
+  it('stays quiet while the load balancer is being created, and once it has an address', () => {
+    expect(detect('network.loadbalancer-pending', [lb(60)])).toEqual([]);
+    const ready = lb(1200);
+    (ready.status as { loadBalancer: unknown }).loadBalancer = { ingress: [{ ip: '203.0.113.20' }] };
+    expect(detect('network.loadbalancer-pending', [ready])).toEqual([]);
+  });
+});
+
+describe('network.externalname-invalid', () => {
+  const external = (name: string) => service('payments', 'shop', undefined, [], { type: 'ExternalName', externalName: name });
+
+  it.each(['10.20.30.40', 'https://api.payments.example.com', 'api.payments.example.com:443'])('flags externalName %s', (name) => {
+    const [d] = detect('network.externalname-invalid', [external(name)]);
+    expect(d.rootCause).toEqual({ kind: 'Service', namespace: 'shop', name: 'payments' });
+    expect(d.evidence[0]).toContain(`spec.externalName=${name}`);
+  });
+
+  it('stays quiet for a host name', () => {
+    expect(detect('network.externalname-invalid', [external('api.payments.example.com')])).toEqual([]);
+  });
+});
+
+describe('network.statefulset-service-missing / statefulset-service-not-headless', () => {
+  const set = obj('StatefulSet', 'apps/v1', 'zk', 'data', { spec: { replicas: 3, serviceName: 'zk-hs', selector: { matchLabels: { app: 'zk' } }, template: { metadata: { labels: { app: 'zk' } }, spec: { containers: [{ name: 'zk', image: 'zookeeper:3.9' }] } } } });
+  const governing = (clusterIP: string) => service('zk-hs', 'data', { app: 'zk' }, [{ name: 'peer', port: 2888 }], { clusterIP });
+
+  it('names the missing governing Service', () => {
+    const [d] = detect('network.statefulset-service-missing', [set, service('other', 'data', { app: 'x' }, [{ port: 80 }])]);
+    expect(d.rootCause).toEqual({ kind: 'Service', namespace: 'data', name: 'zk-hs' });
+    expect(d.evidence).toEqual(['StatefulSet data/zk: spec.serviceName=zk-hs', 'Service data/zk-hs: not found']);
+  });
+
+  it('names a governing Service that has a cluster IP', () => {
+    const [d] = detect('network.statefulset-service-not-headless', [set, governing('10.96.40.1')]);
+    expect(d.evidence[1]).toBe('Service data/zk-hs: spec.clusterIP=10.96.40.1 (not None)');
+  });
+
+  it('stays quiet for a headless governing Service', () => {
+    expect(detect('network.statefulset-service-missing', [set, governing('None')])).toEqual([]);
+    expect(detect('network.statefulset-service-not-headless', [set, governing('None')])).toEqual([]);
+  });
+});
+
+describe('network.dns-config-limits-exceeded', () => {
+  it('groups the kubelet DNSConfigForming warnings by node (info)', () => {
+    const app = web();
+    const warn = event(app.pods[0], 'Warning', 'DNSConfigForming', 'Nameserver limits were exceeded, some nameservers have been omitted, the applied nameserver line is: 10.0.0.2 1.1.1.1 8.8.8.8', { count: 30 });
+    const [d] = detect('network.dns-config-limits-exceeded', [...healthyNodes(), ...app.all, warn]);
+    expect(d.rootCause).toEqual({ kind: 'Node', name: 'node-1' });
+    expect(diagnoseObjects([...healthyNodes(), ...app.all, warn]).summary).toMatchObject({ critical: 0, warning: 0 });
+  });
+
+  it('stays quiet without those warnings', () => {
+    expect(detect('network.dns-config-limits-exceeded', healthyShop().objects)).toEqual([]);
+  });
+});
