@@ -1,12 +1,14 @@
 import { Command, CommanderError } from 'commander';
 import { NakhodaError } from '../errors.js';
+import { registerAutoscale } from './autoscale.js';
+import { registerDemo } from './demo.js';
 import { registerDiagnose } from './diagnose.js';
 import { registerScenarios } from './scenarios.js';
 import { registerSchedule } from './schedule.js';
 import { registerSim } from './sim.js';
 
 /** Every command registers itself here; each lives in its own file under src/cli. */
-const commands: Array<(program: Command) => void> = [registerDiagnose, registerScenarios, registerSchedule, registerSim];
+const commands: Array<(program: Command) => void> = [registerAutoscale, registerDemo, registerDiagnose, registerScenarios, registerSchedule, registerSim];
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('nakhoda')
