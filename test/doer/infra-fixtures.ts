@@ -91,13 +91,13 @@ export function crashLooping(container: string, image: string, terminationMessag
 }
 
 /** A pod the kubelet evicted, as its status reads afterwards. */
-export function evictedPod(name: string, nodeName: string, message: string, secondsAgo = 600, namespace = 'default'): Pod {
+export function evictedPod(name: string, nodeName: string, message: string, secondsAgo = 600, namespace = 'default'): { pod: Pod; all: KubeObject[] } {
   const app = deployment(name, { namespace, replicas: 1, nodeName, podStatus: {
     phase: 'Failed', reason: 'Evicted', message, startTime: ago(secondsAgo + 3600),
     conditions: [{ type: 'DisruptionTarget', status: 'True', reason: 'TerminationByKubelet', message, lastTransitionTime: ago(secondsAgo) }],
     containerStatuses: [{ name: 'app', image: 'nginx:1.27', imageID: '', ready: false, restartCount: 0, started: false, state: { terminated: { exitCode: 137, reason: 'ContainerStatusUnknown', finishedAt: ago(secondsAgo) } }, lastState: {} }],
   } });
-  return app.pods[0];
+  return { pod: app.pods[0], all: app.all };
 }
 
 /** Node conditions with one of them replaced (e.g. Ready=False with the kubelet's message). */
