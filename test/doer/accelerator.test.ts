@@ -4,8 +4,8 @@ import { ClusterState } from '../../src/cluster/state.js';
 import type { KubeObject } from '../../src/cluster/types.js';
 import { diagnose } from '../../src/doer/engine.js';
 import { SCENARIOS } from '../../src/doer/scenarios/index.js';
-import { deployment, detect, diagnoseObjects, firstFindingFor, node, obj, ownerRef, runningStatus } from './fixtures.js';
-import { container, crashLoopStatus, daemonSet, gpuNode, pendingDeployment } from './placement-fixtures.js';
+import { deployment, detect, diagnoseObjects, event, firstFindingFor, node, obj, ownerRef, runningStatus } from './fixtures.js';
+import { container, crashLoopStatus, daemonSet, gpuNode, pendingDeployment, unschedulableStatus } from './placement-fixtures.js';
 
 // Messages as printed by NVIDIA/k8s-device-plugin (internal/plugin/factory.go, internal/rm/health.go),
 // the kubelet device manager, PyTorch (c10d ProcessGroupNCCL, elastic rendezvous, DataLoader), NCCL,
@@ -44,6 +44,40 @@ function failingTrainer(message: string, image = 'nvcr.io/nvidia/pytorch:24.05-p
 
 const healthyGpuCluster = () => [gpuNode('gpu-1', 8), ...daemonSet('nvidia-device-plugin-daemonset', 'kube-system', 'nvcr.io/nvidia/k8s-device-plugin:v0.16.2', ['gpu-1'], (_n, spec) => runningStatus(spec)).all,
   ...deployment('trainer', { namespace: 'ml', replicas: 1, nodeName: 'gpu-1', podSpec: trainerSpec('4') }).all];
+
+/** A GPU node with a node-problem-detector event carrying this kernel (NVRM) line. */
+function withNodeEvent(message: string) {
+  const n = gpuNode('gpu-1', 8);
+  return [n, event(n, 'Warning', 'NVRMXid', message, { component: 'kernel-monitor', host: 'gpu-1', count: 3 })];
+}
+
+function npuNode(name: string, annotations: Record<string, string>) {
+  const n = node(name, { labels: { accelerator: 'huawei-Ascend910' }, capacity: { cpu: '192', memory: '1500Gi', pods: '110', 'huawei.com/Ascend910': '8' }, allocatable: { cpu: '192', memory: '1500Gi', pods: '110', 'huawei.com/Ascend910': '7' } });
+  n.metadata.annotations = { ...annotations };
+  return n;
+}
+
+function rejectedByRuntimeClass() {
+  const app = deployment('vllm', { namespace: 'serve', replicas: 1, podSpec: { ...trainerSpec('1'), runtimeClassName: 'nvidia' } });
+  const rest = app.all.filter((o) => o.kind !== 'Pod');
+  return [gpuNode('gpu-1', 8), ...rest, event(app.replicaSet, 'Warning', 'FailedCreate', 'Error creating: pods "vllm-7d9f8b6c5d-" is forbidden: pod rejected: RuntimeClass "nvidia" not found', { component: 'replicaset-controller', count: 15 })];
+}
+
+/** A Volcano Job with its PodGroup and member pods (annotation scheduling.k8s.io/group-name). */
+function gang(o: { phase: string; minMember: number; pods: number; running: number; condition?: Record<string, unknown>; hypernodes?: string[]; topology?: Record<string, unknown> }) {
+  const vcjob = obj('Job', 'batch.volcano.sh/v1alpha1', 'llama', 'ml', { spec: { minAvailable: o.minMember, schedulerName: 'volcano', tasks: [{ name: 'worker', replicas: o.pods }] }, status: { state: { phase: o.phase } } });
+  const pg = obj('PodGroup', 'scheduling.volcano.sh/v1beta1', 'llama-9d1c2b3a', 'ml', {
+    spec: { minMember: o.minMember, queue: 'default', ...(o.topology ? { networkTopology: o.topology } : {}) },
+    status: { phase: o.phase, running: o.running, ...(o.condition ? { conditions: [{ ...o.condition, lastTransitionTime: '2026-11-28T09:40:00Z' }] } : {}) },
+  }, { ownerReferences: [ownerRef(vcjob)] });
+  const nodes = (o.hypernodes ?? ['s0']).map((h, i) => gpuNode(`gpu-${i + 1}`, 8, { labels: { 'volcano.sh/hypernode': h } }));
+  const spec = { ...trainerSpec('8'), schedulerName: 'volcano' };
+  const pods = Array.from({ length: o.pods }, (_, i) => obj('Pod', 'v1', `llama-worker-${i}`, 'ml', {
+    spec: { ...spec, ...(i < o.running ? { nodeName: nodes[i % nodes.length].metadata.name } : {}) },
+    status: i < o.running ? runningStatus(spec) : unschedulableStatus('pod group is not ready, 4 Pending, 4 minAvailable; Pending: 4 Unschedulable'),
+  }, { ownerReferences: [ownerRef(vcjob)], annotations: { 'scheduling.k8s.io/group-name': 'llama-9d1c2b3a' }, labels: { 'volcano.sh/job-name': 'llama', 'volcano.sh/task-spec': 'worker' } }));
+  return [...nodes, vcjob, pg, ...pods];
+}
 
 interface Case {
   id: string;
@@ -249,12 +283,122 @@ const cases: Case[] = [
     evidence: 'is killed by signal: Bus error',
     negative: healthyGpuCluster,
   },
+  {
+    id: 'accelerator.gpu-fallen-off-bus',
+    objects: () => withNodeEvent('NVRM: Xid (PCI:0000:3b:00): 79, pid=1920, name=python, GPU has fallen off the bus.'),
+    rootCause: { kind: 'Node', name: 'gpu-1' },
+    evidence: 'GPU has fallen off the bus',
+    // Xid 13 is an application fault (graphics engine exception), not a hardware one.
+    negative: () => withNodeEvent('NVRM: Xid (PCI:0000:3b:00): 13, pid=1920, name=python, Graphics Exception: ESR 0x404490=0x80000002'),
+  },
+  {
+    id: 'accelerator.gpu-ecc-errors',
+    objects: () => withNodeEvent('NVRM: Xid (PCI:0000:b7:00): 48, pid=2217, name=python, An uncorrectable double bit error (DBE) has been detected on GPU in the framebuffer at partition 0, subpartition 0.'),
+    rootCause: { kind: 'Node', name: 'gpu-1' },
+    evidence: 'uncorrectable double bit error',
+    negative: () => withNodeEvent('NVRM: Xid (PCI:0000:3b:00): 13, pid=1920, name=python, Graphics Exception: ESR 0x404490=0x80000002'),
+  },
+  {
+    id: 'accelerator.gpu-xid-errors',
+    objects: () => withNodeEvent('NVRM: Xid (PCI:0000:3b:00): 119, pid=3041, name=python, Timeout after 6s of waiting for RPC response from GPU0 GSP! Expected function 76 (GSP_RM_CONTROL) (0x20802a02 0x8).'),
+    rootCause: { kind: 'Node', name: 'gpu-1' },
+    evidence: 'Xid (PCI:0000:3b:00): 119',
+    negative: () => withNodeEvent('NVRM: Xid (PCI:0000:3b:00): 31, pid=1920, name=python, Ch 00000008, intr 10000000. MMU Fault: ENGINE GRAPHICS GPCCLIENT_T1_0 faulted @ 0x7f3c_00000000.'),
+  },
+  {
+    id: 'accelerator.gpu-devices-unhealthy',
+    objects: () => [gpuNode('gpu-1', 8, { allocatable: 6 }), ...daemonSet('nvidia-device-plugin-daemonset', 'kube-system', 'nvcr.io/nvidia/k8s-device-plugin:v0.16.2', ['gpu-1'], (_n, spec) => runningStatus(spec)).all],
+    rootCause: { kind: 'Node', name: 'gpu-1' },
+    evidence: 'nvidia.com/gpu capacity=8, allocatable=6',
+    negative: healthyGpuCluster,
+  },
+  {
+    id: 'accelerator.ascend-npu-unhealthy',
+    objects: () => [npuNode('npu-1', { 'huawei.com/Ascend910-Unhealthy': 'Ascend910-3', 'huawei.com/Ascend910-NetworkUnhealthy': '' })],
+    rootCause: { kind: 'Node', name: 'npu-1' },
+    evidence: 'huawei.com/Ascend910-Unhealthy=Ascend910-3',
+    negative: () => [npuNode('npu-1', { 'huawei.com/Ascend910-Unhealthy': '', 'huawei.com/Ascend910-NetworkUnhealthy': '' })],
+  },
+  {
+    id: 'accelerator.mig-reconfiguration-failed',
+    objects: () => [gpuNode('gpu-1', 8, { labels: { 'nvidia.com/mig.config': 'all-1g.10gb', 'nvidia.com/mig.config.state': 'failed' } })],
+    rootCause: { kind: 'Node', name: 'gpu-1' },
+    evidence: 'nvidia.com/mig.config.state=failed',
+    negative: () => [gpuNode('gpu-1', 8, { labels: { 'nvidia.com/mig.config': 'all-1g.10gb', 'nvidia.com/mig.config.state': 'success' } })],
+  },
+  {
+    id: 'accelerator.nvidia-runtime-not-configured',
+    objects: () => {
+      const spec = { ...trainerSpec('1'), runtimeClassName: 'nvidia' };
+      const app = deployment('vllm', { namespace: 'serve', replicas: 1, nodeName: 'gpu-1', podSpec: spec, podStatus: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'True' }] } });
+      return [gpuNode('gpu-1', 8), ...app.all, event(app.pods[0], 'Warning', 'FailedCreatePodSandBox', 'Failed to create pod sandbox: rpc error: code = Unknown desc = failed to get sandbox runtime: no runtime for "nvidia" is configured', { count: 31, host: 'gpu-1' })];
+    },
+    rootCause: { kind: 'Node', name: 'gpu-1' },
+    evidence: 'no runtime for "nvidia" is configured',
+    negative: healthyGpuCluster,
+  },
+  {
+    id: 'accelerator.runtimeclass-missing',
+    objects: () => rejectedByRuntimeClass(),
+    rootCause: { kind: 'RuntimeClass', name: 'nvidia' },
+    evidence: 'pod rejected: RuntimeClass "nvidia" not found',
+    negative: () => [...rejectedByRuntimeClass(), obj('RuntimeClass', 'node.k8s.io/v1', 'nvidia', undefined, { handler: 'nvidia' })],
+  },
+  {
+    id: 'accelerator.invalid-accelerator-request',
+    objects: () => {
+      const job = obj('PyTorchJob', 'kubeflow.org/v1', 'llama-ft', 'ml', { spec: { pytorchReplicaSpecs: { Worker: { replicas: 2 } } } });
+      return [gpuNode('gpu-1', 8), job, event(job, 'Warning', 'FailedCreatePod', 'Error creating: Pod "llama-ft-worker-0" is invalid: spec.containers[0].resources.requests[nvidia.com/gpu]: Invalid value: "500m": must be an integer', { component: 'pytorchjob-controller', count: 12 })];
+    },
+    rootCause: { kind: 'PyTorchJob', name: 'llama-ft' },
+    evidence: 'Invalid value: "500m": must be an integer',
+    negative: () => {
+      const job = obj('PyTorchJob', 'kubeflow.org/v1', 'llama-ft', 'ml', { spec: {} });
+      return [job, event(job, 'Warning', 'FailedCreatePod', 'Error creating: pods "llama-ft-worker-0" is forbidden: exceeded quota: gpu-quota, requested: requests.nvidia.com/gpu=8, used: requests.nvidia.com/gpu=8, limited: requests.nvidia.com/gpu=8', { component: 'pytorchjob-controller' })];
+    },
+  },
+  {
+    id: 'accelerator.gang-unschedulable',
+    objects: () => gang({ phase: 'Pending', minMember: 4, pods: 4, running: 0, condition: { type: 'Unschedulable', status: 'True', reason: 'NotEnoughResources', message: '4/4 tasks in gang unschedulable: pod group is not ready, 4 Pending, 4 minAvailable; Pending: 4 Unschedulable. Origin reason is llama-worker-0: 0/2 nodes are unavailable: 2 Insufficient nvidia.com/gpu.' } }),
+    rootCause: { kind: 'Job', name: 'llama' },
+    evidence: '4/4 tasks in gang unschedulable',
+    negative: () => gang({ phase: 'Running', minMember: 4, pods: 4, running: 4 }),
+  },
+  {
+    id: 'accelerator.gang-min-member-exceeds-tasks',
+    objects: () => gang({ phase: 'Pending', minMember: 8, pods: 4, running: 0 }),
+    rootCause: { kind: 'Job', name: 'llama' },
+    evidence: 'spec.minMember=8, member pods=4',
+    negative: () => gang({ phase: 'Running', minMember: 4, pods: 4, running: 4 }),
+  },
+  {
+    id: 'accelerator.gang-spread-across-topology',
+    objects: () => gang({ phase: 'Running', minMember: 2, pods: 2, running: 2, hypernodes: ['s0', 's1'], topology: { mode: 'hard', highestTierAllowed: 1 } }),
+    rootCause: { kind: 'Job', name: 'llama' },
+    evidence: 'volcano.sh/hypernode: s0, s1',
+    negative: () => gang({ phase: 'Running', minMember: 2, pods: 2, running: 2, hypernodes: ['s0', 's0'], topology: { mode: 'hard', highestTierAllowed: 1 } }),
+  },
+  {
+    id: 'accelerator.distributed-job-partially-placed',
+    objects: () => {
+      const job = obj('PyTorchJob', 'kubeflow.org/v1', 'llama-ft', 'ml', { spec: { pytorchReplicaSpecs: { Worker: { replicas: 2 } } } });
+      const spec = trainerSpec('8');
+      const worker = (i: number, status: Record<string, unknown>, nodeName?: string) => obj('Pod', 'v1', `llama-ft-worker-${i}`, 'ml', { spec: { ...spec, ...(nodeName ? { nodeName } : {}) }, status }, { ownerReferences: [ownerRef(job)], labels: { 'training.kubeflow.org/job-name': 'llama-ft' } });
+      const waiting = worker(1, unschedulableStatus(INSUFFICIENT_GPU(1)));
+      return [gpuNode('gpu-1', 8), ...daemonSet('nvidia-device-plugin-daemonset', 'kube-system', 'nvcr.io/nvidia/k8s-device-plugin:v0.16.2', ['gpu-1'], (_n, s) => runningStatus(s)).all,
+        job, worker(0, runningStatus(spec), 'gpu-1'), waiting, event(waiting, 'Warning', 'FailedScheduling', INSUFFICIENT_GPU(1), { component: 'default-scheduler', count: 20 })];
+    },
+    rootCause: { kind: 'PyTorchJob', name: 'llama-ft' },
+    evidence: 'llama-ft-worker-0: Running on gpu-1',
+    negative: healthyGpuCluster,
+  },
 ];
 
 describe('accelerator scenarios', () => {
   it('covers every accelerator scenario in the catalog with a case', () => {
     const ids = SCENARIOS.filter((s) => s.category === 'accelerator').map((s) => s.id).sort();
     expect(cases.map((c) => c.id).sort()).toEqual(ids);
+    expect(ids.length).toBeGreaterThanOrEqual(25);
   });
 
   for (const c of cases) {

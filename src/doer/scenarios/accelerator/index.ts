@@ -1,5 +1,8 @@
 import type { Scenario } from '../../types.js';
+import { invalidRequestScenario, runtimeClassMissingScenario } from './create-errors.js';
+import { gangSpreadScenario, gangTooFewTasksScenario, gangUnschedulableScenario, partialGangScenario } from './gang.js';
 import { messageScenarios } from './messages.js';
+import { ascendFaultScenario, faultScenarios, migConfigFailedScenario, runtimeNotConfiguredScenario } from './node-faults.js';
 import { admissionErrorScenario, devicePluginScenarios, gpuOperatorScenario, placementScenarios } from './placement.js';
 
 export const acceleratorScenarios: Scenario[] = [
@@ -7,5 +10,15 @@ export const acceleratorScenarios: Scenario[] = [
   gpuOperatorScenario,
   ...placementScenarios,
   admissionErrorScenario,
+  ...faultScenarios,
+  ascendFaultScenario,
+  migConfigFailedScenario,
+  runtimeNotConfiguredScenario,
+  runtimeClassMissingScenario,
+  invalidRequestScenario,
+  gangUnschedulableScenario,
+  gangTooFewTasksScenario,
+  gangSpreadScenario,
+  partialGangScenario,
   ...messageScenarios,
 ];
