@@ -242,3 +242,126 @@ describe.skipIf(!exampleExists('040-rollout-pdb-blocks-node-drain'))('shared exa
     expect(label.rootCause).toContainEqual(first?.rootCause);
   });
 });
+
+describe('rollout.rollout-stalled-without-deadline', () => {
+  /** Revision 2's pod never becomes ready; the Deployment has the old API's "no deadline" default. */
+  function stalled(newAge: number) {
+    const app = deployment('web', { namespace: 'shop', replicas: 2 });
+    (app.deployment.spec as Json).progressDeadlineSeconds = 2147483647;
+    const newRs = obj('ReplicaSet', 'apps/v1', 'web-5c6b7d8e9f', 'shop', {
+      spec: { replicas: 1, selector: { matchLabels: { app: 'web', 'pod-template-hash': '5c6b7d8e9f' } } },
+      status: { replicas: 1, readyReplicas: 0, availableReplicas: 0 },
+    }, { ownerReferences: [ownerRef(app.deployment)], annotations: { 'deployment.kubernetes.io/revision': '2' }, creationTimestamp: ago(newAge) });
+    const pod = obj('Pod', 'v1', 'web-5c6b7d8e9f-q8x2z', 'shop', { spec: { containers: [{ name: 'app', image: 'nginx:1.27' }], nodeName: 'node-1' }, status: notReadyStatus() }, { ownerReferences: [ownerRef(newRs)], labels: { app: 'web' }, creationTimestamp: ago(newAge) });
+    return [...app.all, newRs, pod];
+  }
+
+  it('reports the stalled rollout, depending on the new revision\'s pods', () => {
+    const [d] = detect('rollout.rollout-stalled-without-deadline', stalled(7200));
+    expect(d.rootCause).toEqual({ kind: 'Deployment', namespace: 'shop', name: 'web' });
+    expect(d.dependsOn).toContainEqual({ kind: 'Pod', namespace: 'shop', name: 'web-5c6b7d8e9f-q8x2z' });
+    expect(d.explanation).toContain('No progress deadline is set');
+  });
+
+  it('stays quiet for a rollout that just started', () => {
+    expect(detect('rollout.rollout-stalled-without-deadline', stalled(60))).toEqual([]);
+  });
+});
+
+describe('rollout.statefulset-partition-holds-update / statefulset-ondelete-pending / daemonset-ondelete-pending', () => {
+  const sts = (strategy: Json, updated: number) =>
+    obj('StatefulSet', 'apps/v1', 'kafka', 'data', {
+      spec: { replicas: 3, serviceName: 'kafka', updateStrategy: strategy, selector: { matchLabels: { app: 'kafka' } } },
+      status: { replicas: 3, readyReplicas: 3, updatedReplicas: updated, currentRevision: 'kafka-6d8f7b9c5', updateRevision: updated === 3 ? 'kafka-6d8f7b9c5' : 'kafka-7c9d5f6b8' },
+    });
+  const ds = (type: string, updated: number) =>
+    obj('DaemonSet', 'apps/v1', 'fluent-bit', 'logging', { spec: { updateStrategy: { type } }, status: { desiredNumberScheduled: 3, currentNumberScheduled: 3, numberReady: 3, updatedNumberScheduled: updated } });
+
+  it('reports updates held back by the strategy (info)', () => {
+    expect(detect('rollout.statefulset-partition-holds-update', [sts({ type: 'RollingUpdate', rollingUpdate: { partition: 3 } }, 0)])[0].evidence[0]).toContain('partition=3 ≥ replicas=3');
+    expect(detect('rollout.statefulset-ondelete-pending', [sts({ type: 'OnDelete' }, 1)])[0].title).toContain('2 pod(s) still on the old revision');
+    expect(detect('rollout.daemonset-ondelete-pending', [ds('OnDelete', 1)])[0].rootCause).toEqual({ kind: 'DaemonSet', namespace: 'logging', name: 'fluent-bit' });
+  });
+
+  it('stays quiet once every pod runs the current revision, or under RollingUpdate', () => {
+    expect(detect('rollout.statefulset-partition-holds-update', [sts({ type: 'RollingUpdate', rollingUpdate: { partition: 0 } }, 1)])).toEqual([]);
+    expect(detect('rollout.statefulset-ondelete-pending', [sts({ type: 'OnDelete' }, 3)])).toEqual([]);
+    expect(detect('rollout.daemonset-ondelete-pending', [ds('RollingUpdate', 1), ds('OnDelete', 3)])).toEqual([]);
+  });
+});
+
+describe('rollout.pods-not-created', () => {
+  const refused = (message: string) => {
+    const app = deployment('api', { namespace: 'shop', replicas: 2, podStatus: notReadyStatus() });
+    (app.replicaSet.status as Json).replicas = 0;
+    return [...app.all, event(app.replicaSet, 'Warning', 'FailedCreate', message, { component: 'replicaset-controller', count: 9 })];
+  };
+
+  it('reports the workload with the API server\'s refusal when nothing more specific explains it', () => {
+    const [d] = detect('rollout.pods-not-created', refused('Error creating: pods "api-7d9f8b6c5d-" is forbidden: node selector conflicts with its namespace node label selector'));
+    expect(d.rootCause).toEqual({ kind: 'Deployment', namespace: 'shop', name: 'api' });
+    expect(d.evidence[0]).toContain('FailedCreate (x9): Error creating: pods "api-7d9f8b6c5d-" is forbidden');
+  });
+
+  it('stays quiet for a ReplicaSet that has all its pods', () => {
+    expect(detect('rollout.pods-not-created', deployment('api').all)).toEqual([]);
+  });
+});
+
+describe('rollout.no-revision-history', () => {
+  it('reports revisionHistoryLimit 0 (info)', () => {
+    const app = deployment('api');
+    (app.deployment.spec as Json).revisionHistoryLimit = 0;
+    expect(detect('rollout.no-revision-history', app.all)[0].evidence).toEqual(['Deployment default/api: spec.revisionHistoryLimit=0']);
+  });
+
+  it('stays quiet with the default history', () => {
+    expect(detect('rollout.no-revision-history', deployment('api').all)).toEqual([]);
+  });
+});
+
+describe('rollout.pdb-selects-no-pods', () => {
+  it('reports a PDB whose selector matches nothing (info)', () => {
+    const budget = pdb('api', 'shop', { app: 'api-server' }, { minAvailable: 1 }, { expected: 0, healthy: 0, desired: 0, allowed: 0 });
+    const [d] = detect('rollout.pdb-selects-no-pods', [...deployment('api', { namespace: 'shop' }).all, budget, event(budget, 'Normal', 'NoPods', 'No matching pods found', { component: 'controllermanager' })]);
+    expect(d.evidence[1]).toContain('NoPods: No matching pods found');
+  });
+
+  it('stays quiet when it selects pods', () => {
+    const budget = pdb('api', 'shop', { app: 'api' }, { minAvailable: 1 }, { expected: 2, healthy: 2, desired: 1, allowed: 1 });
+    expect(detect('rollout.pdb-selects-no-pods', [...deployment('api', { namespace: 'shop' }).all, budget])).toEqual([]);
+  });
+});
+
+describe('rollout.pdb-overlapping', () => {
+  it('names the newer of two PDBs covering the same pods', () => {
+    const app = deployment('api', { namespace: 'shop', labels: { app: 'api', tier: 'backend' } });
+    const older = pdb('api', 'shop', { app: 'api' }, { maxUnavailable: 1 }, { expected: 2, healthy: 2, desired: 1, allowed: 1 });
+    const newer = pdb('backend', 'shop', { tier: 'backend' }, { maxUnavailable: 1 }, { expected: 2, healthy: 2, desired: 1, allowed: 1 });
+    newer.metadata.creationTimestamp = ago(60);
+    const [d] = detect('rollout.pdb-overlapping', [...app.all, older, newer]);
+    expect(d.rootCause).toEqual({ kind: 'PodDisruptionBudget', namespace: 'shop', name: 'backend' });
+    expect(d.affected).toContainEqual({ kind: 'PodDisruptionBudget', namespace: 'shop', name: 'api' });
+  });
+
+  it('stays quiet for disjoint PDBs', () => {
+    const a = deployment('api', { namespace: 'shop' });
+    const w = deployment('web', { namespace: 'shop' });
+    const budgets = [pdb('api', 'shop', { app: 'api' }, { maxUnavailable: 1 }, { expected: 2, healthy: 2, desired: 1, allowed: 1 }), pdb('web', 'shop', { app: 'web' }, { maxUnavailable: 1 }, { expected: 2, healthy: 2, desired: 1, allowed: 1 })];
+    expect(detect('rollout.pdb-overlapping', [...a.all, ...w.all, ...budgets])).toEqual([]);
+  });
+});
+
+describe('rollout.pdb-exhausted-by-unhealthy-pods', () => {
+  it('reports the PDB blocked by unready pods, depending on them', () => {
+    const app = deployment('api', { namespace: 'shop', replicas: 2, podStatus: (i) => (i === 0 ? notReadyStatus() : runningStatus()) });
+    const budget = pdb('api', 'shop', { app: 'api' }, { minAvailable: 2 }, { expected: 2, healthy: 1, desired: 2, allowed: 0 });
+    const [d] = detect('rollout.pdb-exhausted-by-unhealthy-pods', [...app.all, budget]);
+    expect(d.dependsOn).toEqual([{ kind: 'Pod', namespace: 'shop', name: app.pods[0].metadata.name }]);
+  });
+
+  it('stays quiet when the pods are healthy', () => {
+    const budget = pdb('api', 'shop', { app: 'api' }, { minAvailable: 1 }, { expected: 2, healthy: 2, desired: 1, allowed: 1 });
+    expect(detect('rollout.pdb-exhausted-by-unhealthy-pods', [...deployment('api', { namespace: 'shop' }).all, budget])).toEqual([]);
+  });
+});

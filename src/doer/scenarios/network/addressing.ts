@@ -98,8 +98,9 @@ function statefulSetServiceScenario(kind: 'missing' | 'not-headless'): Scenario 
   return {
     id: kind === 'missing' ? 'network.statefulset-service-missing' : 'network.statefulset-service-not-headless',
     category: 'network',
-    // A Service with a cluster IP still routes; only peers relying on per-pod DNS names break.
-    severity: kind === 'missing' ? 'warning' : 'info',
+    // Info: many workloads never use the per-pod names, and exported snapshots often omit the
+    // headless Service; the finding matters when peers fail to find each other.
+    severity: 'info',
     needs: ['StatefulSet', 'Service'],
     title: kind === 'missing' ? 'StatefulSet\'s governing Service does not exist' : 'StatefulSet\'s governing Service is not headless',
     description:

@@ -4,7 +4,7 @@ import { displayName, refOf } from '../../../cluster/state.js';
 import { formatSelector, matchesSelector } from '../../../cluster/selectors.js';
 import type { Node, ObjectRef, Pod, PodDisruptionBudget } from '../../../cluster/types.js';
 import type { Detection, Scenario } from '../../types.js';
-import { eventLine, isActivePod, kubectl, label } from '../util.js';
+import { ageSeconds, eventLine, eventsMatching, isActivePod, isPodReady, kubectl, label } from '../util.js';
 import { conditionOf, conditionText } from '../network/lookup.js';
 
 /** The API server's eviction refusal, quoted by kubectl drain and autoscalers. */
@@ -162,4 +162,114 @@ const pdbNeverAllowsDisruption: Scenario = {
   },
 };
 
-export const disruptionScenarios: Scenario[] = [pdbBlocksDrain, pdbNeverAllowsDisruption];
+/** Grace for a new PDB (or one whose pods are being recreated) before "selects nothing" means anything. */
+const PDB_GRACE_SECONDS = 300;
+
+const pdbSelectsNothing: Scenario = {
+  id: 'rollout.pdb-selects-no-pods',
+  category: 'rollout',
+  severity: 'info',
+  needs: ['PodDisruptionBudget', 'Pod'],
+  title: 'PodDisruptionBudget selects no pods',
+  description:
+    'The PDB\'s selector matches no pod (status.expectedPods 0; the disruption controller records NoPods "No matching ' +
+    'pods found"), so it protects nothing — usually a label typo, leaving the application unprotected during drains. ' +
+    'Evidence: the selector and status. Fix the selector to match the workload\'s pod labels.',
+  detect(state) {
+    return state.pdbs
+      .filter((p) => (p.status?.expectedPods ?? 0) === 0 && state.podsForPdb(p).length === 0 && ageSeconds(state, p.metadata.creationTimestamp) >= PDB_GRACE_SECONDS)
+      .map((p): Detection => {
+        const ref = refOf(p);
+        const noPods = eventsMatching(state, p, 'NoPods').slice(0, 1).map((e) => eventLine(p, e));
+        return {
+          resource: ref,
+          rootCause: ref,
+          title: `PodDisruptionBudget ${displayName(ref)} selects no pods`,
+          explanation: `No pod in ${ref.namespace} carries the labels ${formatSelector(p.spec?.selector)}, so the budget protects nothing.`,
+          evidence: [pdbStatusLine(p), ...noPods],
+          remediation: [kubectl(ref.namespace, `edit pdb ${ref.name}  # make spec.selector match the pods' labels`)],
+          confidence: 0.8,
+        };
+      });
+  },
+};
+
+const pdbOverlap: Scenario = {
+  id: 'rollout.pdb-overlapping',
+  category: 'rollout',
+  severity: 'warning',
+  needs: ['PodDisruptionBudget', 'Pod'],
+  title: 'Pods are covered by more than one PodDisruptionBudget',
+  description:
+    'The eviction API refuses to evict a pod selected by two PDBs ("This pod has more than one PodDisruptionBudget, ' +
+    'which the eviction subresource does not support."), whatever they allow, so drains and autoscaler scale-downs hang ' +
+    'on those pods. Evidence: the PDBs and the pods both select. Fix: delete one PDB or make their selectors disjoint.',
+  detect(state) {
+    const byNamespace = new Map<string, PodDisruptionBudget[]>();
+    for (const p of state.pdbs) byNamespace.set(p.metadata.namespace ?? 'default', [...(byNamespace.get(p.metadata.namespace ?? 'default') ?? []), p]);
+    const pairs = new Map<string, { pdbs: PodDisruptionBudget[]; pods: Pod[] }>();
+    for (const [ns, pdbs] of byNamespace) {
+      if (pdbs.length < 2) continue;
+      for (const pod of state.podsInNamespace(ns)) {
+        if (!isActivePod(pod)) continue;
+        const covering = pdbs.filter((p) => matchesSelector(p.spec?.selector, pod.metadata.labels));
+        if (covering.length < 2) continue;
+        const key = covering.map((p) => p.metadata.name).sort().join('+');
+        const entry = pairs.get(`${ns}/${key}`) ?? { pdbs: covering, pods: [] };
+        entry.pods.push(pod);
+        pairs.set(`${ns}/${key}`, entry);
+      }
+    }
+    return [...pairs.values()].map(({ pdbs, pods }): Detection => {
+      const sorted = [...pdbs].sort((a, b) => Date.parse(a.metadata.creationTimestamp ?? '') - Date.parse(b.metadata.creationTimestamp ?? ''));
+      const newest = refOf(sorted[sorted.length - 1]);
+      return {
+        resource: refOf(pods[0]),
+        rootCause: newest,
+        affected: [...sorted.slice(0, -1).map(refOf), ...pods.slice(1).map(refOf)],
+        title: `${pods.length} pod(s) are covered by ${sorted.length} PodDisruptionBudgets (${sorted.map((p) => p.metadata.name).join(', ')})`,
+        explanation: 'The eviction API rejects pods covered by more than one PDB, so these pods can never be evicted voluntarily.',
+        evidence: [...sorted.map(pdbStatusLine), `Pod ${pods[0].metadata.namespace}/${pods[0].metadata.name}: labels ${formatSelector(pods[0].metadata.labels)} match every one of them`],
+        remediation: [kubectl(newest.namespace, `delete pdb ${newest.name}  # or narrow its selector`)],
+        confidence: 0.85,
+      };
+    });
+  },
+};
+
+const pdbExhausted: Scenario = {
+  id: 'rollout.pdb-exhausted-by-unhealthy-pods',
+  category: 'rollout',
+  severity: 'warning',
+  consequence: true,
+  needs: ['PodDisruptionBudget', 'Pod'],
+  title: 'PodDisruptionBudget has no disruptions left because pods are unhealthy',
+  description:
+    'currentHealthy < desiredHealthy, so disruptionsAllowed is 0: evictions (drains, autoscaler, upgrades) are refused ' +
+    'until the unhealthy pods recover. A consequence of the pods\' own failure, into which it folds. Evidence: the PDB ' +
+    'status and the unready pods.',
+  detect(state) {
+    const detections: Detection[] = [];
+    for (const p of state.pdbs) {
+      const s = p.status;
+      if (!s || s.disruptionsAllowed !== 0 || (s.currentHealthy ?? 0) >= (s.desiredHealthy ?? 0)) continue;
+      const unhealthy = state.podsForPdb(p).filter((pod) => isActivePod(pod) && !isPodReady(pod));
+      if (unhealthy.length === 0) continue;
+      const ref = refOf(p);
+      detections.push({
+        resource: ref,
+        rootCause: ref,
+        affected: unhealthy.map(refOf),
+        dependsOn: unhealthy.map(refOf),
+        title: `PodDisruptionBudget ${displayName(ref)} allows no evictions: ${s.currentHealthy}/${s.desiredHealthy} required pods healthy`,
+        explanation: 'Unhealthy pods use up the budget, so no voluntary eviction is possible until they are ready again.',
+        evidence: [pdbStatusLine(p), ...unhealthy.slice(0, 3).map((pod) => `Pod ${pod.metadata.namespace}/${pod.metadata.name}: Ready=False`)],
+        remediation: [kubectl(ref.namespace, `get pods -l ${formatSelector(p.spec?.selector)}`)],
+        confidence: 0.6,
+      });
+    }
+    return detections;
+  },
+};
+
+export const disruptionScenarios: Scenario[] = [pdbBlocksDrain, pdbNeverAllowsDisruption, pdbSelectsNothing, pdbOverlap, pdbExhausted];
