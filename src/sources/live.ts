@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import https from 'node:https';
-import { ApiException, KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
 import { KNOWN_KINDS, OPTIONAL_KINDS, type KindInfo } from '../cluster/kinds.js';
 import type { KubeObject } from '../cluster/types.js';
 import { ClusterUnreachableError, InputError } from '../errors.js';
@@ -19,10 +19,20 @@ export interface LiveOptions {
 }
 
 const PAGE_SIZE = 500;
+
+/** The client library is large; load it only when a live cluster is actually read. */
+const clientLibrary = () => import('@kubernetes/client-node');
+
+/** An HTTP failure with the status code the API server answered. */
+class HttpStatusError extends Error {
+  constructor(readonly code: number, message: string) {
+    super(message);
+  }
+}
 const PARALLEL_LISTS = 6;
 
-export function loadKubeConfig(options: LiveOptions): KubeConfig {
-  const kc = new KubeConfig();
+export async function loadKubeConfig(options: LiveOptions): Promise<KubeConfig> {
+  const kc = new (await clientLibrary()).KubeConfig();
   try {
     if (options.kubeconfig) {
       if (!existsSync(options.kubeconfig)) throw new InputError(`--kubeconfig ${options.kubeconfig}: no such file`);
@@ -45,9 +55,9 @@ export function loadKubeConfig(options: LiveOptions): KubeConfig {
 }
 
 export async function loadLive(options: LiveOptions): Promise<LoadedObjects & { server: string }> {
-  const kc = loadKubeConfig(options);
+  const kc = await loadKubeConfig(options);
   const server = kc.getCurrentCluster()?.server ?? '';
-  const client = KubernetesObjectApi.makeApiClient(kc);
+  const client = (await clientLibrary()).KubernetesObjectApi.makeApiClient(kc);
   const result: LoadedObjects & { server: string } = { objects: [], notes: [], kinds: new Set(), server };
   const forbidden: string[] = [];
   const queue = [...KNOWN_KINDS];
@@ -111,13 +121,13 @@ async function listSecretMetadata(kc: KubeConfig, server: string, namespace?: st
     request.on('error', reject);
     request.end();
   });
-  if (status >= 400) throw new ApiException(status, `list secrets: HTTP ${status}`, body, {});
+  if (status >= 400) throw new HttpStatusError(status, `list secrets: HTTP ${status}: ${body.slice(0, 200)}`);
   const list = JSON.parse(body) as { items?: Array<{ metadata: KubeObject['metadata'] }> };
   return (list.items ?? []).map((item) => ({ apiVersion: 'v1', kind: 'Secret', metadata: item.metadata }));
 }
 
+/** The HTTP status of a failed request (the client's ApiException and ours both carry `code`). */
 function statusCode(err: unknown): number | undefined {
-  if (err instanceof ApiException) return err.code;
   const code = (err as { code?: unknown; statusCode?: unknown })?.code ?? (err as { statusCode?: unknown })?.statusCode;
   return typeof code === 'number' ? code : undefined;
 }
