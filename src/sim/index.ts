@@ -15,3 +15,24 @@ export {
 } from './api/index.js';
 export { volcanoCrds } from './volcano-crds.js';
 export { exportLive, exportStateFile, exportStore } from './export.js';
+export { startControlPlane, controlPlanePart, type ControlPlane } from './controllers/manager.js';
+export { placePod, fitErrorMessage, type NodeSnapshot, type Placement } from './controllers/scheduling.js';
+export { KubeletFleet } from './kubelet/kubelet.js';
+export {
+  FaultInjector,
+  FaultRegistry,
+  applyFault,
+  clearFault,
+  faultCategory,
+  faultFileSchema,
+  faultObject,
+  loadFaultFile,
+  parseFaultText,
+  FAULT_GROUP,
+  FAULT_PLURAL,
+  FAULT_VERSION,
+  type Fault,
+  type FaultType,
+  type NamedFault,
+} from './faults/index.js';
+export { clusterDefinitionSchema, createCluster, defaultCluster, loadClusterDefinition, type ClusterDefinition } from './clusterdef/index.js';

@@ -1,3 +1,4 @@
+import { controlPlanePart } from './controllers/manager.js';
 import type { Simulator, SimulatorOptions } from './simulator.js';
 
 /**
@@ -11,4 +12,4 @@ export interface SimulatorPart {
 }
 
 /** The parts startSimulator runs; each simulator component adds its entry here. */
-export const simulatorParts: SimulatorPart[] = [];
+export const simulatorParts: SimulatorPart[] = [controlPlanePart];
