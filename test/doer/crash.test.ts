@@ -66,8 +66,8 @@ const CASES: Case[] = [
   },
   {
     id: 'crash.start-error',
-    positive: () => crashing(startError('failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: error mounting "/var/lib/kubelet/pods/6f46/volumes/kubernetes.io~configmap/config" to rootfs at "/etc/orders/app.conf": mount /var/lib/kubelet/pods/6f46/volumes/kubernetes.io~configmap/config:/etc/orders/app.conf (via /proc/self/fd/6), flags: 0x5001: not a directory: unknown')),
-    evidence: 'not a directory',
+    positive: () => crashing(startError('failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: chdir to cwd ("/srv/orders") set in config.json failed: no such file or directory: unknown'), { container: { workingDir: '/srv/orders' } }),
+    evidence: 'chdir to cwd ("/srv/orders")',
     negative: healthy,
   },
   {
@@ -151,6 +151,15 @@ describe('crash scenarios', () => {
     expect(crashScenarios.map((s) => s.id).sort()).toEqual(CASES.map((c) => c.id).sort());
   });
 
+  it('full engine: for every case, the first finding touching the broken pod is this category with the same root cause', () => {
+    for (const c of CASES) {
+      const { objects } = c.positive();
+      const detection = detect(c.id, objects)[0];
+      const finding = firstFindingFor(diagnoseObjects(objects), 'Pod', detection.resource.name);
+      expect({ id: c.id, category: finding?.category, rootCause: finding?.rootCause }).toEqual({ id: c.id, category: 'crash', rootCause: detection.rootCause });
+    }
+  });
+
   for (const c of CASES) {
     describe(c.id, () => {
       it('names the Deployment whose spec or image to fix, quoting the termination', () => {
@@ -222,5 +231,16 @@ describe('crash: more shapes of the same failures', () => {
       const { report } = diagnoseExample(name);
       expect(report.findings.filter((f) => ['image', 'crash', 'oom', 'probe'].includes(f.category))).toEqual([]);
     }
+  });
+});
+
+describe('crash vs probe', () => {
+  it('keeps a crash a crash when the liveness probe only errors because the process is gone', () => {
+    const { objects, pods } = crashing(terminated('Error', 1, { message: 'panic: runtime error: invalid memory address or nil pointer dereference' }), {
+      container: { livenessProbe: { exec: { command: ['/bin/grpc_health_probe', '-addr=:9090'] } } },
+      events: (p) => [event(p, 'Warning', 'Unhealthy', 'Liveness probe errored: rpc error: code = NotFound desc = failed to exec in container: container is in CONTAINER_EXITED state', { count: 3 })],
+    });
+    const finding = firstFindingFor(diagnoseObjects(objects), 'Pod', pods[0].metadata.name);
+    expect(finding?.scenario).toBe('crash.app-error');
   });
 });

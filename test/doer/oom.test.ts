@@ -163,6 +163,15 @@ describe('oom scenarios', () => {
     expect(oomScenarios.map((s) => s.id).sort()).toEqual(CASES.map((c) => c.id).sort());
   });
 
+  it('full engine: for every case, the first finding touching the broken pod is this category with the same root cause', () => {
+    for (const c of CASES.filter((x) => !oomScenarios.find((s) => s.id === x.id)?.consequence)) {
+      const { objects } = c.positive();
+      const detection = detect(c.id, objects)[0];
+      const finding = firstFindingFor(diagnoseObjects(objects), 'Pod', detection.resource.name);
+      expect({ id: c.id, category: finding?.category, rootCause: finding?.rootCause }).toEqual({ id: c.id, category: 'oom', rootCause: detection.rootCause });
+    }
+  });
+
   for (const c of CASES) {
     describe(c.id, () => {
       it('names the object whose memory setting to change, with the evidence', () => {
@@ -220,5 +229,14 @@ describe('oom: a container without a limit', () => {
     const [d] = detect('oom.node-oom', oomKilled({ container: { resources: { requests: { cpu: '250m' } } } }).objects);
     expect(d.rootCause).toEqual(DEPLOYMENT);
     expect(d.evidence.join('\n')).toContain('has no resources.limits.memory');
+  });
+});
+
+describe('oom: evictions for memory', () => {
+  it('fold into the node finding that explains the pressure, keeping their evidence', () => {
+    const { objects } = evicted(1800);
+    const finding = firstFindingFor(diagnoseObjects(objects), 'Pod', 'orders-7d9f8b6c5d-ev1ct');
+    expect(finding?.rootCause).toEqual({ kind: 'Node', name: 'node-2' });
+    expect(finding?.evidence.join('\n')).toContain('Container orders was using 1843Mi, request is 256Mi');
   });
 });

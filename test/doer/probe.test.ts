@@ -115,6 +115,15 @@ describe('probe scenarios', () => {
     expect(probeScenarios.map((s) => s.id).sort()).toEqual(CASES.map((c) => c.id).sort());
   });
 
+  it('full engine: for every case, the first finding touching the broken pod is this category with the same root cause', () => {
+    for (const c of CASES) {
+      const { objects } = c.positive();
+      const detection = detect(c.id, objects)[0];
+      const finding = firstFindingFor(diagnoseObjects(objects), 'Pod', detection.resource.name);
+      expect({ id: c.id, category: finding?.category, rootCause: finding?.rootCause }).toEqual({ id: c.id, category: 'probe', rootCause: detection.rootCause });
+    }
+  });
+
   for (const c of CASES) {
     describe(c.id, () => {
       it('names the Deployment whose probe to fix, quoting the probe and the kubelet events', () => {

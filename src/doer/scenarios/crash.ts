@@ -13,7 +13,7 @@ import { isActivePod, kubectl } from './util.js';
 import type { ContainerIssue, IssueGroup, IssueReport } from './workload-issues.js';
 import {
   containerEvents, containerNames, containerStatusLines, editCommand, eventLines, exitCodeMeaning, failureText, issueScenario,
-  isRecentlyFailedBarePod, lastTermination, memo, podNames, restartState, troubledContainers, workloadLabel,
+  isRecentlyFailedBarePod, killedByProbe, lastTermination, memo, podNames, restartState, troubledContainers, workloadLabel,
 } from './workload-issues.js';
 
 type CrashKind =
@@ -49,7 +49,7 @@ function classifyContainer(state: ClusterState, pod: Pod, c: ContainerView): Con
   if (term?.reason === 'OOMKilled') return undefined;
   const events = containerEvents(state, pod, c.name, CRASH_EVENTS);
   // Killed by its liveness/startup probe: the probe category explains the restarts.
-  if (events.some((e) => (e.reason === 'Killing' && /failed (liveness|startup) probe/i.test(e.message ?? '')) || (e.reason === 'Unhealthy' && /^(Liveness|Startup) probe/.test(e.message ?? '')))) return undefined;
+  if (term?.reason !== 'StartError' && killedByProbe(events, term)) return undefined;
   const failures = events.filter((e) => e.reason === 'Failed' || e.reason === 'FailedPostStartHook' || e.reason === 'BackOff');
   const text = failureText(c, failures.filter((e) => e.reason !== 'BackOff'));
   if (NOT_A_CRASH.test(text)) return undefined;
@@ -58,14 +58,13 @@ function classifyContainer(state: ClusterState, pod: Pod, c: ContainerView): Con
   const startFailed = START_FAILURE.has(term?.reason ?? '') || START_FAILURE.has(c.status?.state?.waiting?.reason ?? '') || code === 128;
   let kind: CrashKind;
   if (c.init) kind = 'init-container-failing';
-  else if (/executable file not found in \$PATH|exec: "[^"]*": stat [^:]+: no such file or directory|no such file or directory: unknown/.test(text) && startFailed) kind = 'command-not-found';
-  else if (/no command specified/.test(text)) kind = 'command-not-found';
+  else if (/executable file not found in \$PATH|exec: "[^"]*": stat [^:]+: no such file or directory|no command specified/.test(text)) kind = 'command-not-found';
   else if (code === 127 || /command not found|^(\/bin\/)?(ba)?sh: (line \d+: )?\S+: not found/m.test(text)) kind = 'command-not-found';
   else if (code === 126 || /permission denied|EACCES|operation not permitted/i.test(text)) kind = 'permission-denied';
   else if (/read-only file system|EROFS/i.test(text)) kind = 'read-only-filesystem';
+  else if (startFailed) kind = 'start-error';
   else if (/no such file or directory|FileNotFoundError|ENOENT/i.test(text)) kind = 'missing-file';
   else if (events.some((e) => e.reason === 'FailedPostStartHook')) kind = 'post-start-hook-failed';
-  else if (startFailed) kind = 'start-error';
   else if (code === 0) kind = 'completed-restarting';
   else if (code === 2 || /unknown flag|flag provided but not defined|unrecognized (option|argument)|invalid option|^usage:/im.test(text)) kind = 'bad-arguments';
   else if (code === 1) kind = 'app-error';

@@ -191,6 +191,7 @@ function evictedIssue(state: ClusterState, pod: Pod): ContainerIssue<OomKind> | 
     kind: 'evicted-memory', pod, container, severity: 'warning', confidence: 0.85,
     evidence: [statusLine(pod, `status.phase=Failed reason=Evicted message="${message}"`), ...(pod.spec?.nodeName ? [`Pod ${displayName(podRef(pod))}: was on node ${pod.spec.nodeName}`] : [])],
     facts: { node: pod.spec?.nodeName ?? '' },
+    ...(pod.spec?.nodeName ? { dependsOn: [{ kind: 'Node', name: pod.spec.nodeName }] } : {}),
   };
 }
 
@@ -269,6 +270,7 @@ interface OomSpec {
   title: string;
   severity?: Severity;
   hops?: number;
+  consequence?: boolean;
   description: string;
   report: (g: IssueGroup<OomKind>) => IssueReport;
 }
@@ -357,10 +359,11 @@ const SPECS: OomSpec[] = [
     },
   },
   {
-    kind: 'evicted-memory', severity: 'warning', title: 'Pods evicted because the node ran low on memory',
+    kind: 'evicted-memory', severity: 'warning', consequence: true, title: 'Pods evicted because the node ran low on memory',
     description:
       'The kubelet evicted pods under node memory pressure ("The node was low on resource: memory. ... Container x was using N, request is M, has larger consumption of memory."): ' +
-      'pods that use more than their memory request are evicted first. Fix: set memory requests to the real usage of the named containers, and limits; add node capacity.',
+      'pods that use more than their memory request are evicted first. Reported on its own only when no node finding explains the pressure. ' +
+      'Fix: set memory requests to the real usage of the named containers, and limits; add node capacity.',
     report: (g) => {
       const nodes = [...new Set(g.issues.map((i) => i.facts?.node).filter(Boolean))];
       return {
@@ -436,6 +439,7 @@ export const oomScenarios: Scenario[] = SPECS.map((spec) =>
     title: spec.title,
     description: spec.description,
     hops: spec.hops,
+    consequence: spec.consequence,
     kind: spec.kind,
     classify: classifyOom,
     report: spec.report,

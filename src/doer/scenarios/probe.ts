@@ -13,7 +13,7 @@ import type { ContainerView } from './util.js';
 import { ageSeconds, isActivePod, kubectl } from './util.js';
 import type { ContainerIssue, IssueGroup, IssueReport } from './workload-issues.js';
 import {
-  containerEvents, containerNames, containerStatusLines, editCommand, eventLines, issueScenario, lastTermination, memo,
+  containerEvents, containerNames, containerStatusLines, editCommand, eventLines, issueScenario, killedByProbe, lastTermination, memo,
   podNames, restartState, troubledContainers, workloadLabel,
 } from './workload-issues.js';
 
@@ -84,7 +84,7 @@ function classifyContainer(state: ClusterState, pod: Pod, c: ContainerView): Con
   const restart = restartState(state, c, 1);
   // OOM kills and crashes also fail probes; their own categories explain those restarts.
   const term = lastTermination(c);
-  const killedBy = (type: ProbeType) => events.some((e) => e.reason === 'Killing' && new RegExp(`failed ${type} probe`, 'i').test(e.message ?? ''));
+  const killedBy = (type: ProbeType) => type !== 'readiness' && killedByProbe(events, term, type);
 
   for (const type of ['startup', 'liveness', 'readiness'] as const) {
     const probe = spec[PROBE_FIELD[type]];
@@ -92,7 +92,7 @@ function classifyContainer(state: ClusterState, pod: Pod, c: ContainerView): Con
     const failures = events.filter((e) => e.reason === 'Unhealthy' && (e.message ?? '').startsWith(`${EVENT_PREFIX[type]} probe`));
     const namedPortMissing = typeof probePort(probe) === 'string' && !/^\d+$/.test(String(probePort(probe))) && portDeclared(spec, probePort(probe)) !== true;
     if (failures.length === 0 && !namedPortMissing) continue;
-    if (!isActive(state, type, c, killedBy(type), restart, term, failures)) continue;
+    if (!isActive(state, type, c, killedBy(type), restart, failures)) continue;
     return buildIssue(state, pod, c, spec, type, probe, failures, events, restart, namedPortMissing);
   }
   return undefined;
@@ -100,8 +100,7 @@ function classifyContainer(state: ClusterState, pod: Pod, c: ContainerView): Con
 
 /** Whether the probe failures are hurting the container now (not a blip during a healthy start). */
 function isActive(
-  state: ClusterState, type: ProbeType, c: ContainerView, killed: boolean, restart: ReturnType<typeof restartState>,
-  term: ReturnType<typeof lastTermination>, failures: Event[],
+  state: ClusterState, type: ProbeType, c: ContainerView, killed: boolean, restart: ReturnType<typeof restartState>, failures: Event[],
 ): boolean {
   const s = c.status;
   if (type === 'readiness') {
@@ -111,8 +110,8 @@ function isActive(
     const count = failures.reduce((n, e) => n + (e.count ?? 1), 0);
     return runningFor === Infinity ? count >= 5 : runningFor >= READINESS_GRACE_SECONDS;
   }
-  if (type === 'startup') return killed || (s?.started === false && !!s.state?.running && ageSeconds(state, s.state.running.startedAt) >= READINESS_GRACE_SECONDS);
-  return killed ? !!restart || (s?.restartCount ?? 0) > 0 : !!restart && term?.reason !== 'OOMKilled';
+  if (type === 'startup') return (killed && (!!restart || (s?.restartCount ?? 0) > 0)) || (s?.started === false && !!s.state?.running && ageSeconds(state, s.state.running.startedAt) >= READINESS_GRACE_SECONDS);
+  return killed && (!!restart || (s?.restartCount ?? 0) > 0);
 }
 
 function buildIssue(

@@ -23,6 +23,8 @@ export interface ContainerIssue<K extends string = string> {
   confidence: number;
   /** Facts the scenario text uses (exit code, probe port, the runtime's heap flag, ...). */
   facts?: Record<string, string>;
+  /** For consequence scenarios: objects whose own finding would explain this one (e.g. the Node). */
+  dependsOn?: ObjectRef[];
 }
 
 /** What a scenario says about one group of issues sharing a root cause. */
@@ -68,6 +70,8 @@ export function issueScenario<K extends string>(spec: {
   description: string;
   hops?: number;
   needs?: string[];
+  /** A symptom another finding may explain (folded into it when that finding covers the pods). */
+  consequence?: boolean;
   kind: K;
   classify: (state: ClusterState) => ContainerIssue<K>[];
   report: (group: IssueGroup<K>, state: ClusterState) => IssueReport;
@@ -80,6 +84,7 @@ export function issueScenario<K extends string>(spec: {
     description: spec.description,
     ...(spec.hops ? { hops: spec.hops } : {}),
     ...(spec.needs ? { needs: spec.needs } : {}),
+    ...(spec.consequence ? { consequence: true } : {}),
     detect(state) {
       const issues = spec.classify(state).filter((i) => i.kind === spec.kind);
       return groupIssues(state, issues).map((group) => toDetection(group, spec.report(group, state)));
@@ -120,6 +125,7 @@ function toDetection(group: IssueGroup, report: IssueReport): Detection {
     evidence,
     remediation: report.remediation,
     confidence: Math.max(...group.issues.map((i) => i.confidence)),
+    ...(group.issues.some((i) => i.dependsOn) ? { dependsOn: group.issues.flatMap((i) => i.dependsOn ?? []) } : {}),
     ...(severities.length === group.issues.length && severities.length > 0 ? { severity: mostSevere(severities) } : {}),
   };
 }
@@ -214,8 +220,15 @@ function terminationText(t: ContainerStateTerminated): string {
   const parts = [`reason=${t.reason ?? ''}`, `exitCode=${t.exitCode}`];
   if (t.signal) parts.push(`signal=${t.signal}`);
   if (t.startedAt && t.finishedAt) parts.push(`ran ${Math.max(0, Math.round((Date.parse(t.finishedAt) - Date.parse(t.startedAt)) / 1000))}s`);
-  if (t.message) parts.push(`message=${JSON.stringify(t.message.trim())}`);
+  if (t.message) parts.push(`message: ${quoteMessage(t.message)}`);
   return parts.join(' ');
+}
+
+/** A termination message verbatim, on one line; long logs keep their last lines, where the error usually is. */
+function quoteMessage(message: string): string {
+  const lines = message.trim().split(/\s*\n\s*/);
+  const kept = lines.length > 6 ? ['…', ...lines.slice(-6)] : lines;
+  return kept.join(' ⏎ ');
 }
 
 /**
@@ -231,6 +244,18 @@ export function containerEvents(state: ClusterState, pod: Pod, container: string
     if (fieldPath) return fieldPath.endsWith(`{${container}}`);
     return single || (e.message ?? '').includes(container);
   });
+}
+
+/**
+ * Whether the kubelet's liveness or startup probe is what keeps killing the container: its
+ * Killing event says so, or the probe fails and the exits look like a kill (0/137/143) rather
+ * than the process crashing on its own (a probe that errors because the process died is no proof).
+ */
+export function killedByProbe(events: readonly Event[], term: ContainerStateTerminated | undefined, type: 'liveness' | 'startup' | 'any' = 'any'): boolean {
+  const which = type === 'any' ? '(liveness|startup)' : type;
+  if (events.some((e) => e.reason === 'Killing' && new RegExp(`failed ${which} probe`, 'i').test(e.message ?? ''))) return true;
+  const failing = events.some((e) => e.reason === 'Unhealthy' && new RegExp(`^${which} probe failed`, 'i').test(e.message ?? ''));
+  return failing && (!term || [0, 137, 143].includes(term.exitCode));
 }
 
 export function eventLines(pod: Pod, events: readonly Event[], max = 3): string[] {
