@@ -279,3 +279,19 @@ describe('shared example 003-image-dockerhub-pull-rate-limit', () => {
     expect(label.rootCause).toContainEqual(finding?.rootCause);
   });
 });
+
+describe('image: telling a wrong name from wrong credentials', () => {
+  it('reads "repository does not exist or may require authorization" with credentials attached as a name problem', () => {
+    const { objects } = pullFailure('registry.example.com/payments/api:5.2.1', DENIED, { secrets: ['regcred'], extraObjects: [DOCKERCONFIG] });
+    expect(detect('image.repository-not-found', objects)[0].rootCause).toEqual({ kind: 'Deployment', namespace: 'shop', name: 'api' });
+    expect(detect('image.credentials-rejected', objects)).toEqual([]);
+  });
+
+  it('points at the namespace that holds the pull secret when the pod\'s namespace lacks it', () => {
+    const elsewhere = obj('Secret', 'v1', 'regcred', 'ci', { type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': '' } });
+    const { objects } = pullFailure('registry.example.com/payments/api:5.2.1', UNAUTHORIZED, { secrets: ['regcred'], extraObjects: [elsewhere] });
+    const [d] = detect('image.pull-secret-missing', objects);
+    expect(d.rootCause).toEqual({ kind: 'Secret', namespace: 'shop', name: 'regcred' });
+    expect(d.evidence.join('\n')).toContain('exists in namespace ci');
+  });
+});

@@ -23,6 +23,8 @@ type ImageKind =
 
 const PULL_WAITING = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull', 'ImageInspectError', 'RegistryUnavailable']);
 const IMAGE_EVENTS = ['Failed', 'InspectFailed', 'ErrImageNeverPull', 'BackOff', 'FailedToRetrieveImagePullSecret', 'Pulling', 'Pulled'];
+const AMBIGUOUS_DENIAL = /repository does not exist|may require 'docker login'|may require authorization/i;
+const CLEAR_AUTH_FAILURE = /401 Unauthorized|authentication required|no basic auth credentials|invalid username\/password|failed to fetch oauth token|unauthorized: /i;
 /** A pull that has been running this long without Pulled or Failed is stuck or far too slow. */
 const SLOW_PULL_SECONDS = 15 * 60;
 
@@ -110,7 +112,11 @@ function classifyContainer(state: ClusterState, pod: Pod, c: ContainerView): Con
       evidence.unshift(secretIssue.line);
     } else if (kind === 'credentials-rejected') {
       const secrets = pod.spec?.imagePullSecrets?.map((s) => s.name).filter((n): n is string => !!n) ?? [];
-      if (secrets.length > 0) {
+      // "repository does not exist or may require authorization" is also what a misspelt name gets:
+      // with credentials attached, the name is the likelier fault.
+      if (secrets.length > 0 && AMBIGUOUS_DENIAL.test(text) && !CLEAR_AUTH_FAILURE.test(text)) {
+        kind = 'repository-not-found';
+      } else if (secrets.length > 0) {
         rootCause = { kind: 'Secret', namespace: pod.metadata.namespace ?? 'default', name: secrets[0] };
         evidence.unshift(`Pod ${displayName(refOfPod(pod))}: spec.imagePullSecrets=[${secrets.join(', ')}]; the registry rejected these credentials`);
       } else {
@@ -152,7 +158,9 @@ function pullSecretProblem(state: ClusterState, pod: Pod, events: readonly Event
     const secret = state.secret(ns, ref.name) as Secret | undefined;
     const namedInEvent = retrieve && (retrieve.message ?? '').includes(ref.name);
     if ((!secret && state.hasKind('Secret')) || namedInEvent) {
-      return { kind: 'pull-secret-missing', secret: secretRef, line: `Pod ${ns}/${pod.metadata.name}: spec.imagePullSecrets names "${ref.name}" ← Secret ${ns}/${ref.name} does not exist` };
+      const elsewhere = state.list<Secret>('Secret').filter((x) => x.metadata.name === ref.name).map((x) => x.metadata.namespace);
+      const hint = elsewhere.length ? ` (a Secret of that name exists in namespace ${elsewhere.join(', ')}; Secrets are per namespace)` : '';
+      return { kind: 'pull-secret-missing', secret: secretRef, line: `Pod ${ns}/${pod.metadata.name}: spec.imagePullSecrets names "${ref.name}" ← Secret ${ns}/${ref.name} does not exist${hint}` };
     }
     if (secret && !isRegistrySecret(secret)) {
       return {
@@ -213,8 +221,8 @@ const SPECS: ImageScenarioSpec[] = [
   {
     kind: 'repository-not-found', severity: 'critical', title: 'Image repository does not exist',
     description:
-      'The registry reports the repository itself as unknown ("name unknown", "repository does not exist"). Evidence: the pull failure event. ' +
-      'Fix: correct the registry/repository path in the image reference.',
+      'The registry reports the repository itself as unknown ("name unknown", "repository does not exist"), or denies it although the pod carries pull credentials ' +
+      '(registries answer a misspelt name that way). Evidence: the pull failure event. Fix: correct the registry/repository path in the image reference.',
     report: (g) => ({
       title: `${workloadLabel(g.workloads[0])} pulls from a repository that does not exist: ${images(g)}`,
       explanation: `${subject(g)} cannot start: the registry does not know the repository of ${images(g)} (misspelt name, wrong organisation or registry host).`,
