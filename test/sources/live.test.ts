@@ -17,7 +17,8 @@ let sim: Simulator;
 let kubeconfig: string;
 
 beforeAll(async () => {
-  sim = await startSimulator({ port: 0, defaultScheduler: false });
+  // API server only: this tests the source, so no simulated controller may change the objects.
+  sim = await startSimulator({ port: 0, parts: [] });
   kubeconfig = join(mkdtempSync(join(tmpdir(), 'nakhoda-live-')), 'kubeconfig');
   await sim.writeKubeconfig(kubeconfig);
   const types = new ResourceTypeRegistry();
