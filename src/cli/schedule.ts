@@ -11,6 +11,14 @@ import {
   replayOpenb,
   type PolicyName,
   type ReplayReport,
+  DEFAULT_SUPERNODE_LAYOUT,
+  lingjunCluster,
+  readLingjunTopology,
+  renderTopologyPlot,
+  replayTopology,
+  supernodeCluster,
+  type SupernodeLayout,
+  type TopologyReplayReport,
 } from '../scheduler/index.js';
 
 /** "42-51" or "1,5,9" (or a mix) → [42, 43, ..., 51]. */
@@ -115,7 +123,68 @@ function registerReplay(schedule: Command): void {
     });
 }
 
+/** "16x48x8" → supernodes × nodes per supernode × accelerators per node. */
+function parseSupernodes(text: string): SupernodeLayout {
+  const match = /^(\d+)x(\d+)x(\d+)$/.exec(text.trim());
+  if (!match) throw new InputError(`--supernodes: expected SUPERNODESxNODESxACCELERATORS like 16x48x8, got "${text}"`);
+  const [supernodes, nodesPerSupernode, acceleratorsPerNode] = match.slice(1).map(Number) as [number, number, number];
+  if (supernodes < 1 || nodesPerSupernode < 1 || acceleratorsPerNode < 1) throw new InputError(`--supernodes: every number must be at least 1, got "${text}"`);
+  return { ...DEFAULT_SUPERNODE_LAYOUT, supernodes, nodesPerSupernode, acceleratorsPerNode };
+}
+
+function positiveNumber(flag: string, text: string, integer: boolean): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    throw new InputError(`${flag}: expected a positive ${integer ? 'whole number' : 'number'}, got "${text}"`);
+  }
+  return value;
+}
+
+function renderTopologyTable(report: TopologyReplayReport): string {
+  const header = ['scheduler', 'placed', 'queue mean min', 'queue p95 min', 'in one tier-1 %', '(of gangs that fit) %', 'mean LCA tier', 'allocation %', 'seconds'];
+  const rows = report.results.map((r) => [
+    r.contender,
+    `${r.placedGangs}/${r.gangs}`,
+    r.meanQueueMinutes.toFixed(1),
+    r.p95QueueMinutes.toFixed(1),
+    r.inOneTier1Percent.toFixed(1),
+    r.inOneTier1OfFittingPercent.toFixed(1),
+    r.meanLcaTier.toFixed(2),
+    r.allocationPercent.toFixed(1),
+    r.seconds.toFixed(1),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: readonly string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const title = `${report.cluster}: ${report.accelerators} accelerators, tiers ${report.tiers.join(' → ')}; ${report.gangs} gangs, load ${report.load}, seed ${report.seed}`;
+  return [title, line(header), ...rows.map(line)].join('\n') + '\n';
+}
+
+function registerTopologyReplay(schedule: Command): void {
+  schedule
+    .command('topo-replay')
+    .description('replay a time-based gang workload on a tiered cluster and compare topology handling')
+    .option('--topology <file>', 'lingjun topology CSV (ip,DSW,PSW,ASW); 8 accelerators per host')
+    .option('--supernodes <layout>', 'synthetic supernode cluster SUPERNODESxNODESxACCELERATORS (4 supernodes per spine, 2 spines per zone)', '16x48x8')
+    .option('--gangs <n>', 'gangs to generate', '2000')
+    .option('--load <ratio>', 'offered load as a share of capacity', '0.9')
+    .option('--seed <n>', 'workload and tie-break seed', '42')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'))
+    .option('--plot <file.svg>', 'write the share of gangs in one tier-1 domain and the allocation as an SVG chart')
+    .action((opts: { topology?: string; supernodes: string; gangs: string; load: string; seed: string; output: string; plot?: string }) => {
+      const gangs = positiveNumber('--gangs', opts.gangs, true);
+      const load = positiveNumber('--load', opts.load, false);
+      const seed = Number(opts.seed);
+      if (!Number.isInteger(seed) || seed < 0) throw new InputError(`--seed: expected a whole number, got "${opts.seed}"`);
+      const cluster = opts.topology ? lingjunCluster(readLingjunTopology(opts.topology)) : supernodeCluster(parseSupernodes(opts.supernodes));
+      if (cluster.nodes.length === 0) throw new InputError(`${opts.topology}: no hosts`);
+      const report = replayTopology(cluster, { gangs, load, seed });
+      if (opts.plot) writeFileSync(opts.plot, renderTopologyPlot(report));
+      process.stdout.write(opts.output === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderTopologyTable(report));
+    });
+}
+
 export function registerSchedule(program: Command): void {
   const schedule = program.command('schedule').description('topology-aware gang scheduler: trace replay and the live scheduler');
   registerReplay(schedule);
+  registerTopologyReplay(schedule);
 }

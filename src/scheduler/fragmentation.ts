@@ -15,22 +15,21 @@ export interface PodShape {
  * once `coverage` of the pods is covered, then renormalised. Memory is not part of a shape:
  * fragmentation is measured on GPUs, with cpu deciding whether a GPU is reachable at all.
  */
-export function podShapeDistribution(pods: readonly PodRequest[], coverage = 0.95, gpuWeight = 0): PodShape[] {
+export function podShapeDistribution(pods: readonly PodRequest[], coverage = 0.95): PodShape[] {
   const counts = new Map<string, { shape: Omit<PodShape, 'frequency'>; count: number }>();
   for (const pod of pods) {
     const key = `${pod.cpuMilli}/${pod.gpuCount}x${pod.gpuMilli}/${pod.gpuModels.join('|')}`;
     const entry = counts.get(key);
-    const weight = pod.gpuMilli === 1000 ? 1 + pod.gpuCount * gpuWeight : 1;
-    if (entry) entry.count += weight;
+    if (entry) entry.count++;
     else {
       counts.set(key, {
         shape: { cpuMilli: pod.cpuMilli, gpuCount: pod.gpuCount, gpuMilli: pod.gpuMilli, gpuModels: pod.gpuModels },
-        count: weight,
+        count: 1,
       });
     }
   }
   const sorted = [...counts.values()].sort((a, b) => b.count - a.count || compareShapes(b.shape, a.shape));
-  const wanted = coverage * sorted.reduce((sum, e) => sum + e.count, 0);
+  const wanted = coverage * pods.length;
   const kept: typeof sorted = [];
   let covered = 0;
   for (const entry of sorted) {

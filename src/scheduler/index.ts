@@ -4,7 +4,7 @@ export type { NodeSpec, Placement, PodRequest } from './resources.js';
 export { FragmentationModel, podShapeDistribution } from './fragmentation.js';
 export type { PodShape } from './fragmentation.js';
 export { POLICY_NAMES, createPolicy, fgdPolicy, nakhodaPolicy, selectPlacement } from './policies.js';
-export type { PlacementPolicy, PolicyName } from './policies.js';
+export type { NodeScorer, PlacementPolicy, PolicyName } from './policies.js';
 export { SeededRandom } from './random.js';
 export {
   DEFAULT_TIER_LABELS,
@@ -21,3 +21,23 @@ export { allocationAt, fillWorkload, renderReplayPlot, replayOpenb, runFill } fr
 export type { FillCurve, PolicyResult, ReplayOptions, ReplayReport, Spread } from './replay.js';
 export { publishedAllocation } from './published.js';
 export { renderBarChart, renderLineChart } from './plot.js';
+export {
+  DEFAULT_SUPERNODE_LAYOUT,
+  GANG_SIZE_MIX,
+  TOPOLOGY_CONTENDERS,
+  generateGangWorkload,
+  lingjunCluster,
+  renderTopologyPlot,
+  replayTopology,
+  runTopologyReplay,
+  supernodeCluster,
+} from './topologyReplay.js';
+export type {
+  GangJob,
+  GangWorkloadOptions,
+  SupernodeLayout,
+  TopologyCluster,
+  TopologyContender,
+  TopologyMetrics,
+  TopologyReplayReport,
+} from './topologyReplay.js';

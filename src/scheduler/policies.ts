@@ -1,4 +1,4 @@
-import { FragmentationModel, podShapeDistribution, type PodShape } from './fragmentation.js';
+import { FragmentationModel, podShapeDistribution } from './fragmentation.js';
 import { SeededRandom } from './random.js';
 import {
   bestFitDevices,
@@ -13,16 +13,19 @@ import {
 export const POLICY_NAMES = ['random', 'bestfit', 'packing', 'dotprod', 'fgd', 'nakhoda'] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];
 
+/** Scores one feasible node for the pod a scorer was made for; higher is better. */
+export type NodeScorer = (node: number) => number;
+
 /**
- * A node-scoring policy. `score` is called only for nodes where the pod fits; the highest
- * score wins. Ties go to the node with the smallest name (what the FGD authors' scheduler
- * does, for reproducibility) unless `randomTies` is set. `devices` picks the GPU devices on
- * the chosen node.
+ * A node-scoring policy. `scorer` prepares scoring of one pod (work shared by all nodes is
+ * done once); the highest score wins. Ties go to the node with the smallest name (what the
+ * FGD authors' scheduler does, for reproducibility) unless `randomTies` is set. `devices`
+ * picks the GPU devices on the chosen node.
  */
 export interface PlacementPolicy {
   readonly name: PolicyName;
   readonly randomTies?: boolean;
-  score(state: ClusterState, node: number, pod: PodRequest): number;
+  scorer(state: ClusterState, pod: PodRequest): NodeScorer;
   devices(state: ClusterState, node: number, pod: PodRequest, rng: SeededRandom): number[];
 }
 
@@ -31,10 +34,18 @@ const MAX_SPEC_CPU_MILLI = 128_000;
 const MAX_SPEC_GPU_MILLI = 8_000;
 const MAX_NODE_SCORE = 100;
 
+/** Free cpu and GPU left after placing, normalised and equally weighted (0 = nothing left). */
+function leftover(state: ClusterState, node: number, pod: PodRequest): number {
+  return (
+    ((state.cpuFree[node]! - pod.cpuMilli) / MAX_SPEC_CPU_MILLI) * 0.5 +
+    ((state.gpuFreeTotal[node]! - totalGpuMilli(pod)) / MAX_SPEC_GPU_MILLI) * 0.5
+  );
+}
+
 const randomPolicy: PlacementPolicy = {
   name: 'random',
   randomTies: true,
-  score: () => 0,
+  scorer: () => () => 0,
   devices(state, node, pod, rng) {
     if (!isFractional(pod)) return bestFitDevices(state, node, pod);
     const fitting = state.deviceFree(node).flatMap((free, d) => (free >= pod.gpuMilli ? [d] : []));
@@ -42,15 +53,10 @@ const randomPolicy: PlacementPolicy = {
   },
 };
 
-/** Best fit: least cpu and GPU left over after placing, each normalised, equally weighted. */
+/** Best fit: least cpu and GPU left over after placing, as a whole-number score. */
 const bestFitPolicy: PlacementPolicy = {
   name: 'bestfit',
-  score(state, node, pod) {
-    const leftover =
-      ((state.cpuFree[node]! - pod.cpuMilli) / MAX_SPEC_CPU_MILLI) * 0.5 +
-      ((state.gpuMilliFree(node) - totalGpuMilli(pod)) / MAX_SPEC_GPU_MILLI) * 0.5;
-    return Math.trunc((1 - leftover) * MAX_NODE_SCORE);
-  },
+  scorer: (state, pod) => (node) => Math.trunc((1 - leftover(state, node, pod)) * MAX_NODE_SCORE),
   devices: (state, node, pod) => bestFitDevices(state, node, pod),
 };
 
@@ -60,7 +66,7 @@ const bestFitPolicy: PlacementPolicy = {
  */
 const packingPolicy: PlacementPolicy = {
   name: 'packing',
-  score(state, node, pod) {
+  scorer: (state, pod) => (node) => {
     if (pod.gpuCount === 0) return 0;
     const fullyFree = state.fullyFreeGpus(node);
     if (fullyFree === state.gpuCount[node]) {
@@ -88,159 +94,155 @@ const packingPolicy: PlacementPolicy = {
 /** Tetris-style dot product of the pod's and the node's free (cpu, GPU) vectors; smaller wins. */
 const dotProductPolicy: PlacementPolicy = {
   name: 'dotprod',
-  score(state, node, pod) {
-    const dot =
-      (state.cpuFree[node]! / MAX_SPEC_CPU_MILLI) * (pod.cpuMilli / MAX_SPEC_CPU_MILLI) +
-      (state.gpuMilliFree(node) / MAX_SPEC_GPU_MILLI) * (totalGpuMilli(pod) / MAX_SPEC_GPU_MILLI);
-    return Math.trunc(MAX_NODE_SCORE * (1 - dot / 2));
+  scorer: (state, pod) => {
+    const cpu = pod.cpuMilli / MAX_SPEC_CPU_MILLI;
+    const gpu = totalGpuMilli(pod) / MAX_SPEC_GPU_MILLI;
+    return (node) => {
+      const dot = (state.cpuFree[node]! / MAX_SPEC_CPU_MILLI) * cpu + (state.gpuFreeTotal[node]! / MAX_SPEC_GPU_MILLI) * gpu;
+      return Math.trunc(MAX_NODE_SCORE * (1 - dot / 2));
+    };
   },
   devices: (state, node, pod) => bestFitDevices(state, node, pod),
 };
 
+/** Scores of one pod shape on every node, valid while the node's version is unchanged. */
+interface ShapeScores {
+  readonly score: Float64Array;
+  readonly device: Int8Array;
+  /** node version + 1 when the entry was computed (0 = never). */
+  readonly stamp: Uint32Array;
+}
+
 /**
- * Per-state cache of a fragmentation-based score, keyed by pod shape and invalidated through
- * the state's per-node version: a pod changes one node, so the next pod of the same shape
- * rescores one node instead of all of them.
+ * Per-state cache for fragmentation scores: a placement changes one node, so the next pod of
+ * the same shape rescores that node only, instead of the whole cluster.
  */
-class ShapeScoreCache {
-  private readonly byShape = new Map<string, { score: Float64Array; device: Int8Array; stamp: Uint32Array }>();
+class FragmentationCache {
+  private readonly byShape = new Map<string, ShapeScores>();
   readonly nodeFrag: Float64Array;
   readonly nodeFragStamp: Uint32Array;
 
-  constructor(size: number) {
+  constructor(private readonly size: number) {
     this.nodeFrag = new Float64Array(size);
     this.nodeFragStamp = new Uint32Array(size);
   }
 
-  entry(pod: PodRequest, size: number): { score: Float64Array; device: Int8Array; stamp: Uint32Array } {
+  forShape(pod: PodRequest): ShapeScores {
+    // the model constraint only decides feasibility, so it is not part of the key
     const key = `${pod.cpuMilli}/${pod.gpuCount}x${pod.gpuMilli}`;
     let entry = this.byShape.get(key);
     if (!entry) {
-      entry = { score: new Float64Array(size), device: new Int8Array(size), stamp: new Uint32Array(size) };
+      entry = { score: new Float64Array(this.size), device: new Int8Array(this.size), stamp: new Uint32Array(this.size) };
       this.byShape.set(key, entry);
     }
     return entry;
   }
 }
 
-/** How a fragmentation-based policy turns a growth in fragmentation into a score. */
-type FragmentationScore = (growthMilli: number) => number;
+/** FGD's node score: 100 · sigmoid(−growth / 1000), truncated to a whole number. */
+function fgdScore(growthMilli: number): number {
+  return Math.trunc(MAX_NODE_SCORE / (1 + Math.exp(growthMilli / MILLI_PER_GPU)));
+}
 
 /**
- * Build a policy that places where the node's expected fragmentation grows least; for a
- * fractional pod it also chooses the device that way (first device on equal scores).
+ * A policy that places where the node's expected fragmentation grows least (FGD); for a
+ * fractional pod it chooses the device the same way (lowest index on equal scores).
+ * `tieBreak` adds a value below one score step to order nodes FGD cannot tell apart.
  */
 function fragmentationPolicy(
   name: PolicyName,
   model: FragmentationModel,
-  toScore: FragmentationScore,
-  tieBreak: (state: ClusterState, node: number, pod: PodRequest) => number,
+  tieBreak?: (state: ClusterState, node: number, pod: PodRequest) => number,
 ): PlacementPolicy {
-  const caches = new WeakMap<ClusterState, ShapeScoreCache>();
-  const cacheFor = (state: ClusterState): ShapeScoreCache => {
+  const caches = new WeakMap<ClusterState, FragmentationCache>();
+  const cacheFor = (state: ClusterState): FragmentationCache => {
     let cache = caches.get(state);
     if (!cache) {
-      cache = new ShapeScoreCache(state.size);
+      cache = new FragmentationCache(state.size);
       caches.set(state, cache);
     }
     return cache;
   };
-  const currentFragmentation = (state: ClusterState, cache: ShapeScoreCache, node: number): number => {
+  const evaluate = (state: ClusterState, cache: FragmentationCache, entry: ShapeScores, node: number, pod: PodRequest): void => {
     const stamp = state.version[node]! + 1;
     if (cache.nodeFragStamp[node] !== stamp) {
       cache.nodeFrag[node] = model.nodeFragmentation(state, node);
       cache.nodeFragStamp[node] = stamp;
     }
-    return cache.nodeFrag[node]!;
-  };
-  const evaluate = (state: ClusterState, node: number, pod: PodRequest): { score: number; device: number } => {
-    const cache = cacheFor(state);
-    const entry = cache.entry(pod, state.size);
-    const stamp = state.version[node]! + 1;
-    if (entry.stamp[node] === stamp) return { score: entry.score[node]!, device: entry.device[node]! };
-    const before = currentFragmentation(state, cache, node);
+    const before = cache.nodeFrag[node]!;
     let best = -Infinity;
     let bestDevice = -1;
     if (isFractional(pod)) {
       const base = node * state.maxGpus;
-      const seen = new Set<number>();
+      let lastFree = -1;
       for (let d = 0; d < state.gpuCount[node]!; d++) {
         const free = state.gpuFree[base + d]!;
-        // devices with equal free milli give equal results; score each value once
-        if (free < pod.gpuMilli || seen.has(free)) continue;
-        seen.add(free);
-        const score = toScore(model.fragmentationAfter(state, node, pod, d) - before);
+        // a device with the same free milli as the previous one scores the same
+        if (free < pod.gpuMilli || free === lastFree) continue;
+        lastFree = free;
+        const score = fgdScore(model.fragmentationAfter(state, node, pod, d) - before);
         if (score > best) {
           best = score;
           bestDevice = d;
         }
       }
     } else {
-      best = toScore(model.fragmentationAfter(state, node, pod, -1) - before);
+      best = fgdScore(model.fragmentationAfter(state, node, pod, -1) - before);
     }
-    best += tieBreak(state, node, pod);
-    entry.score[node] = best;
+    entry.score[node] = best + (tieBreak ? tieBreak(state, node, pod) : 0);
     entry.device[node] = bestDevice;
     entry.stamp[node] = stamp;
-    return { score: best, device: bestDevice };
   };
   return {
     name,
-    score: (state, node, pod) => evaluate(state, node, pod).score,
+    scorer(state, pod) {
+      const cache = cacheFor(state);
+      const entry = cache.forShape(pod);
+      return (node) => {
+        if (entry.stamp[node] !== state.version[node]! + 1) evaluate(state, cache, entry, node, pod);
+        return entry.score[node]!;
+      };
+    },
     devices(state, node, pod) {
       if (!isFractional(pod)) return bestFitDevices(state, node, pod);
-      return [evaluate(state, node, pod).device];
+      const cache = cacheFor(state);
+      const entry = cache.forShape(pod);
+      if (entry.stamp[node] !== state.version[node]! + 1) evaluate(state, cache, entry, node, pod);
+      return [entry.device[node]!];
     },
   };
 }
 
+/** FGD as its authors' scheduler runs it: shapes covering 95% of the workload's pods. */
+export function fgdPolicy(workload: readonly PodRequest[], state: ClusterState): PlacementPolicy {
+  return fragmentationPolicy('fgd', new FragmentationModel(podShapeDistribution(workload, 0.95), state.models, state.maxGpus));
+}
+
+/** Below one FGD score step, so it only orders nodes FGD scores equally. */
+const TIE_WEIGHT = 1e-3;
+
 /**
- * FGD as the authors' scheduler plugin scores it: 100 · sigmoid(−growth / 1000), truncated
- * to an integer, so nodes within a few milli-GPU of each other tie and are picked at random.
+ * Nakhoda's single-pod policy, FGD with two changes that each add allocation on every openb
+ * variant (bench/RESULTS.md):
+ * - the fragmentation model uses every pod shape of the workload, not the 95% most common:
+ *   the rare shapes dropped by the cut are large or model-pinned ones, the very pods that
+ *   stranded GPUs turn away;
+ * - among nodes FGD scores equally, a cpu-only pod goes to the node left with the least free
+ *   GPU and cpu (where GPUs are already taken, so its cpu strands none), while GPU pods keep a
+ *   stable first-fit order, which consolidates partly used nodes.
+ * The score stays FGD's coarse whole-number score: finer fragmentation differences measured
+ * worse than letting the consolidating order decide.
  */
-export function fgdPolicy(shapes: readonly PodShape[], state: ClusterState): PlacementPolicy {
-  const model = new FragmentationModel(shapes, state.models, state.maxGpus);
-  return fragmentationPolicy(
-    'fgd',
-    model,
-    (growth) => Math.trunc(MAX_NODE_SCORE / (1 + Math.exp(growth / MILLI_PER_GPU))),
-    () => 0,
-  );
+export function nakhodaPolicy(workload: readonly PodRequest[], state: ClusterState): PlacementPolicy {
+  const model = new FragmentationModel(podShapeDistribution(workload, 1), state.models, state.maxGpus);
+  return fragmentationPolicy('nakhoda', model, (s, node, pod) => (pod.gpuCount > 0 ? 0 : -TIE_WEIGHT * leftover(s, node, pod)));
 }
 
 /**
- * Nakhoda: the exact (unrounded) growth of expected fragmentation decides; among nodes it
- * cannot separate, the one left with the least free GPU and then cpu wins (keeping whole
- * nodes free for the large pods that fragment most easily), instead of a coin toss.
+ * Create a policy. Fragmentation-aware ones learn the pod-shape distribution from `workload`
+ * (the pods expected to arrive: a trace, or the pods seen so far) for the cluster they score.
  */
-export function nakhodaPolicy(shapes: readonly PodShape[], state: ClusterState, pods?: readonly PodRequest[]): PlacementPolicy {
-  const model = new FragmentationModel(pods ? podShapeDistribution(pods, Number(process.env['NKCOV'] ?? '0.95'), Number(process.env['NKGW'] ?? '0')) : shapes, state.models, state.maxGpus);
-  const v = process.env['NK'] ?? 'A';
-  const q = Number(process.env['NKQ'] ?? '1');
-  return fragmentationPolicy(
-    'nakhoda',
-    model,
-    (growth) => v.startsWith('E') || v === 'W' ? -growth / MILLI_PER_GPU : Math.trunc((q * MAX_NODE_SCORE) / (1 + Math.exp(growth / MILLI_PER_GPU))),
-    (s, node, pod) => {
-      const gpuLeft = (s.gpuMilliFree(node) - totalGpuMilli(pod)) / MAX_SPEC_GPU_MILLI;
-      const cpuLeft = (s.cpuFree[node]! - pod.cpuMilli) / MAX_SPEC_CPU_MILLI;
-      if (v === 'A' || v === 'E') return -1e-3 * (gpuLeft + 1e-3 * cpuLeft);
-      if (v === 'W') return -Number(process.env['NKW'] ?? '1') * (0.5 * gpuLeft + 0.5 * cpuLeft);
-      if (v === 'H') return pod.gpuCount > 0 ? 0 : -1e-3 * (gpuLeft + 1e-3 * cpuLeft);
-      if (v === 'F') return pod.gpuCount === 0 ? 0 : -1e-3 * (0.5 * gpuLeft + 0.5 * cpuLeft);
-      if (v === 'G') return pod.gpuCount > 0 ? 0 : -1e-3 * (0.5 * gpuLeft + 0.5 * cpuLeft);
-      if (v === 'B') return -1e-3 * (0.5 * gpuLeft + 0.5 * cpuLeft);
-      if (v === 'C') return -1e-3 * (cpuLeft + 1e-3 * gpuLeft);
-      return 0;
-    },
-  );
-}
-
-/**
- * Create a policy. Fragmentation-aware ones need the workload's pod shapes (see
- * `podShapeDistribution`) and the cluster they will score.
- */
-export function createPolicy(name: PolicyName, shapes: readonly PodShape[], state: ClusterState, pods?: readonly PodRequest[]): PlacementPolicy {
+export function createPolicy(name: PolicyName, workload: readonly PodRequest[], state: ClusterState): PlacementPolicy {
   switch (name) {
     case 'random':
       return randomPolicy;
@@ -251,9 +253,9 @@ export function createPolicy(name: PolicyName, shapes: readonly PodShape[], stat
     case 'dotprod':
       return dotProductPolicy;
     case 'fgd':
-      return fgdPolicy(shapes, state);
+      return fgdPolicy(workload, state);
     case 'nakhoda':
-      return nakhodaPolicy(shapes, state, pods);
+      return nakhodaPolicy(workload, state);
   }
 }
 
@@ -269,6 +271,8 @@ export function selectPlacement(
   candidates?: ArrayLike<number>,
 ): Placement | null {
   const access = state.modelAccess(pod);
+  const score = policy.scorer(state, pod);
+  const rank = state.nameRank;
   let best = -1;
   let bestScore = -Infinity;
   let ties = 0;
@@ -276,16 +280,16 @@ export function selectPlacement(
   for (let i = 0; i < count; i++) {
     const node = candidates ? candidates[i]! : i;
     if (!state.fits(node, pod, access)) continue;
-    const score = policy.score(state, node, pod);
-    if (score > bestScore) {
-      bestScore = score;
+    const s = score(node);
+    if (s > bestScore) {
+      bestScore = s;
       best = node;
       ties = 1;
-    } else if (score === bestScore) {
+    } else if (s === bestScore) {
       if (policy.randomTies) {
         ties++;
         if (rng.int(ties) === 0) best = node;
-      } else if (state.nameRank[node]! < state.nameRank[best]!) {
+      } else if (rank[node]! < rank[best]!) {
         best = node;
       }
     }

@@ -1,5 +1,4 @@
 import { renderLineChart } from './plot.js';
-import { podShapeDistribution } from './fragmentation.js';
 import { createPolicy, selectPlacement, type PolicyName } from './policies.js';
 import { SeededRandom } from './random.js';
 import { ClusterState, MILLI_PER_GPU, totalGpuMilli, type NodeSpec } from './resources.js';
@@ -56,7 +55,7 @@ export function runFill(
   const state = new ClusterState(nodes);
   const capacity = state.totalGpus() * MILLI_PER_GPU;
   const workload = fillWorkload(tracePods, capacity, tune, rng);
-  const policy = createPolicy(policyName, podShapeDistribution(tracePods), state, tracePods);
+  const policy = createPolicy(policyName, tracePods, state);
   const allocation: number[] = [];
   let allocated = 0;
   let arrived = 0;

@@ -55,6 +55,8 @@ export class ClusterState {
   readonly memoryFree: Float64Array;
   /** Free milli-GPU of device d on node n at `n * maxGpus + d`. */
   readonly gpuFree: Int32Array;
+  /** Sum of `gpuFree` over each node's devices. */
+  readonly gpuFreeTotal: Float64Array;
   readonly gpuCount: Int32Array;
   readonly maxGpus: number;
   /** Index into `models` of each node's GPU model (-1: none). */
@@ -78,6 +80,7 @@ export class ClusterState {
       this.cpuFree = from.cpuFree.slice();
       this.memoryFree = from.memoryFree.slice();
       this.gpuFree = from.gpuFree.slice();
+      this.gpuFreeTotal = from.gpuFreeTotal.slice();
       this.gpuCount = from.gpuCount;
       this.modelIndex = from.modelIndex;
       this.version = from.version.slice();
@@ -89,6 +92,7 @@ export class ClusterState {
     this.modelIndex = Int32Array.from(nodes, (node) => this.modelLookup.get(node.gpuModel) ?? -1);
     this.gpuFree = new Int32Array(n * this.maxGpus);
     nodes.forEach((node, i) => this.gpuFree.fill(MILLI_PER_GPU, i * this.maxGpus, i * this.maxGpus + node.gpuCount));
+    this.gpuFreeTotal = Float64Array.from(nodes, (node) => node.gpuCount * MILLI_PER_GPU);
     this.version = new Uint32Array(n);
   }
 
@@ -133,11 +137,7 @@ export class ClusterState {
   }
 
   gpuMilliFree(node: number): number {
-    const base = node * this.maxGpus;
-    const count = this.gpuCount[node]!;
-    let sum = 0;
-    for (let d = 0; d < count; d++) sum += this.gpuFree[base + d]!;
-    return sum;
+    return this.gpuFreeTotal[node]!;
   }
 
   fullyFreeGpus(node: number): number {
@@ -162,6 +162,7 @@ export class ClusterState {
       }
       this.gpuFree[base + d] = left;
     }
+    this.gpuFreeTotal[node] = this.gpuFreeTotal[node]! - devices.length * pod.gpuMilli;
     this.version[node] = this.version[node]! + 1;
   }
 
@@ -171,6 +172,7 @@ export class ClusterState {
     this.memoryFree[node] = this.memoryFree[node]! + pod.memoryMiB;
     const base = node * this.maxGpus;
     for (const d of devices) this.gpuFree[base + d] = this.gpuFree[base + d]! + pod.gpuMilli;
+    this.gpuFreeTotal[node] = this.gpuFreeTotal[node]! + devices.length * pod.gpuMilli;
     this.version[node] = this.version[node]! + 1;
   }
 

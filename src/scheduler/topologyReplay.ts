@@ -1,4 +1,4 @@
-import { podShapeDistribution } from './fragmentation.js';
+import { renderBarChart } from './plot.js';
 import { placeGang, type GangRequest, type GangStrategy, type NetworkTopologySpec } from './gang.js';
 import { createPolicy, type PolicyName } from './policies.js';
 import { SeededRandom } from './random.js';
@@ -201,7 +201,7 @@ export function runTopologyReplay(cluster: TopologyCluster, jobs: readonly GangJ
   const started = performance.now();
   const rng = new SeededRandom(seed);
   const state = new ClusterState(cluster.nodes);
-  const policy = createPolicy(contender.policy, podShapeDistribution(jobs.flatMap((j) => j.members)), state);
+  const policy = createPolicy(contender.policy, jobs.flatMap((j) => j.members), state);
   const capacity = state.totalGpus();
   const tier1Capacity = Math.max(0, ...(cluster.topology.domains[0] ?? []).map((d) => d.nodes.reduce((s, n) => s + cluster.nodes[n]!.gpuCount, 0)));
   const running: Array<{ end: number; job: GangJob; placements: readonly Placement[] }> = [];
@@ -324,3 +324,16 @@ export function replayTopology(
   };
 }
 
+
+/** Share of gangs in one tier-1 domain and allocation, per scheduler. */
+export function renderTopologyPlot(report: TopologyReplayReport): string {
+  return renderBarChart({
+    title: `${report.cluster}: ${report.gangs} gangs, load ${report.load}`,
+    yLabel: '%',
+    groups: ['gangs in one tier-1 domain', 'of gangs that fit one', 'accelerator allocation'],
+    series: report.results.map((r) => ({
+      label: r.contender,
+      values: [r.inOneTier1Percent, r.inOneTier1OfFittingPercent, r.allocationPercent],
+    })),
+  });
+}

@@ -74,8 +74,7 @@ describe('fragmentation (FGD definition)', () => {
   it('makes FGD put a share on the already-shared GPU rather than break a whole one', () => {
     const state = new ClusterState([node('a', 2), node('b', 2)]);
     state.assign({ node: 0, devices: [0] }, pod(1, 500));
-    const shapes = podShapeDistribution([pod(1, 1000), pod(1, 500), pod(2, 1000)], 1);
-    const fgd = createPolicy('fgd', shapes, state);
+    const fgd = createPolicy('fgd', [pod(1, 1000), pod(1, 500), pod(2, 1000)], state);
     const placement = selectPlacement(state, pod(1, 500), fgd, new SeededRandom(1));
     expect(placement).toEqual({ node: 0, devices: [0] });
   });
@@ -91,9 +90,8 @@ describe('baseline policies', () => {
 
   it('returns null when the pod fits nowhere, for every policy', () => {
     const state = new ClusterState([node('a', 2)]);
-    const shapes = podShapeDistribution([pod(8, 1000)]);
     for (const name of ['random', 'bestfit', 'packing', 'dotprod', 'fgd', 'nakhoda'] as const) {
-      expect(selectPlacement(state, pod(8, 1000), createPolicy(name, shapes, state), new SeededRandom(1))).toBeNull();
+      expect(selectPlacement(state, pod(8, 1000), createPolicy(name, [pod(8, 1000)], state), new SeededRandom(1))).toBeNull();
     }
   });
 
