@@ -295,3 +295,12 @@ describe('image: telling a wrong name from wrong credentials', () => {
     expect(d.evidence.join('\n')).toContain('exists in namespace ci');
   });
 });
+
+describe('image: public registries that cannot be reached', () => {
+  it('blame the node\'s DNS or egress, not the workload', () => {
+    const dns = pullFailure('hjacobs/kube-ops-view:0.8.1', 'rpc error: code = Unknown desc = Error response from daemon: Get https://registry-1.docker.io/v2/: dial tcp: lookup registry-1.docker.io on 127.0.0.53:53: server misbehaving');
+    expect(detect('image.registry-dns', dns.objects)[0].rootCause).toEqual({ kind: 'Node', name: 'node-1' });
+    const timeout = pullFailure('busybox', 'rpc error: code = Unknown desc = Error response from daemon: Get https://registry-1.docker.io/v2/: net/http: TLS handshake timeout');
+    expect(detect('image.registry-unreachable', timeout.objects)[0].rootCause).toEqual({ kind: 'Node', name: 'node-1' });
+  });
+});

@@ -125,6 +125,11 @@ function classifyContainer(state: ClusterState, pod: Pod, c: ContainerView): Con
       }
     }
   }
+  // A public registry does not go missing: failing to resolve or reach it is the node's network.
+  if ((kind === 'registry-dns' || kind === 'registry-unreachable' || kind === 'registry-tls') && PUBLIC_REGISTRIES.has(registryHost(image)) && pod.spec?.nodeName) {
+    rootCause = { kind: 'Node', name: pod.spec.nodeName };
+    evidence.push(`Node ${pod.spec.nodeName}: cannot reach the public registry ${registryHost(image)}, which serves other clusters fine: the node's DNS, proxy or egress is at fault`);
+  }
   if (kind === 'pull-qps' || kind === 'inspect-failed') {
     if (pod.spec?.nodeName) rootCause = { kind: 'Node', name: pod.spec.nodeName };
     severity = kind === 'pull-qps' ? 'warning' : undefined;
@@ -137,6 +142,17 @@ function classifyContainer(state: ClusterState, pod: Pod, c: ContainerView): Con
     if (arch) evidence.push(`Node ${node?.metadata.name}: kubernetes.io/arch=${arch}`);
   }
   return { kind, pod, container: c.name, evidence, rootCause, confidence, severity, facts: { image } };
+}
+
+const PUBLIC_REGISTRIES = new Set([
+  'docker.io', 'registry-1.docker.io', 'index.docker.io', 'gcr.io', 'quay.io', 'ghcr.io', 'registry.k8s.io', 'k8s.gcr.io',
+  'public.ecr.aws', 'mcr.microsoft.com', 'nvcr.io', 'registry.gitlab.com', 'docker.elastic.co',
+]);
+
+/** The registry host of an image reference (`busybox` → docker.io, `ghcr.io/a/b:1` → ghcr.io). */
+export function registryHost(image: string): string {
+  const first = image.split('/')[0];
+  return image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost') ? first.toLowerCase() : 'docker.io';
 }
 
 function refOfPod(pod: Pod): ObjectRef {
@@ -372,7 +388,7 @@ const SPECS: ImageScenarioSpec[] = [
     report: (g) => {
       const w = g.workloads[0];
       return {
-        title: `The nodes do not trust the TLS certificate of the registry serving ${images(g)}`,
+        title: g.rootCause.kind === 'Node' ? `Node ${g.rootCause.name} fails TLS to the registry serving ${images(g)}` : `The nodes do not trust the TLS certificate of the registry serving ${images(g)}`,
         explanation: `${subject(g)} cannot pull ${images(g)}: the container runtime rejects the registry's certificate (or the registry speaks plain HTTP).`,
         remediation: [
           'add the registry CA on every node: /etc/containerd/certs.d/<registry>/hosts.toml with ca = "/etc/containerd/certs.d/<registry>/ca.crt", then restart containerd',
@@ -384,12 +400,12 @@ const SPECS: ImageScenarioSpec[] = [
   {
     kind: 'registry-dns', severity: 'critical', title: 'Registry host name does not resolve',
     description:
-      'The node cannot resolve the registry host ("dial tcp: lookup <host> ... no such host"): the registry name in the image is misspelt, or the node\'s DNS cannot see it. ' +
-      'Fix: correct the registry host in the image reference, or fix the nodes\' resolver.',
+      'The node cannot resolve the registry host ("dial tcp: lookup <host> ... no such host" / "server misbehaving"). For a private host the name in the image is the usual suspect (the workload); ' +
+      'for a public registry (docker.io, ghcr.io, quay.io, ...) the node\'s resolver is (the Node). Fix: correct the registry host in the image reference, or fix the node\'s DNS.',
     report: (g) => {
       const w = g.workloads[0];
       return {
-        title: `The registry host of ${images(g)} does not resolve`,
+        title: g.rootCause.kind === 'Node' ? `Node ${g.rootCause.name} cannot resolve the registry host of ${images(g)}` : `The registry host of ${images(g)} does not resolve`,
         explanation: `${subject(g)} cannot pull: the node's DNS has no record for the registry in ${images(g)} — usually a misspelt registry host, or a private registry not resolvable from nodes.`,
         remediation: [...fixImage(g, 'correct the registry host'), `check from a node: nslookup <registry-host>; ${editCommand(w)}`],
       };
@@ -399,7 +415,7 @@ const SPECS: ImageScenarioSpec[] = [
     kind: 'registry-unreachable', severity: 'critical', title: 'Registry unreachable from the node',
     description:
       'The node reaches no registry endpoint (i/o timeout, connection refused, no route to host, TLS handshake timeout): egress firewall, missing proxy settings or the registry is down. ' +
-      'Fix: allow egress to the registry (or configure the runtime\'s proxy), or use a mirror reachable from the nodes.',
+      'A public registry that cannot be reached names the Node; a private one, the workload that uses it. Fix: allow egress to the registry (or configure the runtime\'s proxy), or use a mirror reachable from the nodes.',
     report: (g) => {
       const nodes = [...new Set(g.issues.map((i) => i.pod.spec?.nodeName).filter(Boolean))];
       return {
