@@ -5,7 +5,7 @@
  */
 import type { ClientRequest } from 'node:http';
 import { Agent, request, type RequestOptions } from 'node:https';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { ApiServer } from '../../src/sim/api/index.js';
 import { resourceTypes as rt, Store, type KubeObject } from '../../src/sim/index.js';
 
@@ -182,7 +182,7 @@ async function main(): Promise<void> {
   const lines = [
     `## sim`,
     '',
-    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 1024 ** 3)} GiB, Node ${process.version}. Date: ${new Date().toISOString().slice(0, 10)}. Command: \`npm run bench:sim\` (bench/sim/run.ts).`,
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 1024 ** 3)} GiB, Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)} at the end (shared machine: absolute rates vary, compare ratios). Date: ${new Date().toISOString().slice(0, 10)}. Command: \`npm run bench:sim\` (bench/sim/run.ts).`,
     '',
     `| measure | value |`,
     `| --- | --- |`,

@@ -4,7 +4,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 import { ApiServer, createServingCertificate, writeKubeconfig, type LogSource, type ServingCertificate, type UsageSource } from './api/index.js';
 import type { Clock } from './clock.js';
-import { simulatorParts } from './parts.js';
+import { simulatorParts, type SimulatorPart } from './parts.js';
 import { resourceTypes, Store, type StoreOptions, type StoreSnapshot } from './store/index.js';
 import { volcanoCrds } from './volcano-crds.js';
 
@@ -25,6 +25,8 @@ export interface SimulatorOptions {
   podTermination?: StoreOptions['podTermination'];
   /** Serving certificate (a restored state brings its own, so old kubeconfigs keep working). */
   tls?: ServingCertificate;
+  /** Parts to run next to the API server (default: all of simulatorParts; [] = API server only). */
+  parts?: SimulatorPart[];
 }
 
 /** What --state saves: the store, plus the token and certificate that kubeconfigs hold. */
@@ -123,7 +125,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   };
 
   try {
-    for (const part of simulatorParts) {
+    for (const part of options.parts ?? simulatorParts) {
       const handle = await part.start(sim, options);
       if (handle) running.push(handle);
     }

@@ -17,6 +17,7 @@ import { apiGroupFor, apiGroupList, apiResourceList, coreVersions, metricsGroup,
 import { getNodeMetrics, getPodMetrics, listNodeMetrics, listPodMetrics, zeroUsage, type UsageSource } from './metrics.js';
 import { openApiV2Document, openApiV3Document, openApiV3Index } from './openapi.js';
 import { applyPatch, patchTypeOf } from './patch.js';
+import { decodeProtobufObject } from './protobuf.js';
 import { applyScale, bindPod, evictPod, podLog, toScale, type LogSource } from './subresources.js';
 import { toTable, wantsTable } from './table.js';
 import { createServingCertificate, type ServingCertificate } from './tls.js';
@@ -208,9 +209,7 @@ export class ApiServer {
     const text = raw?.toString('utf8') ?? '';
     if (!text.trim()) throw new StatusError(400, 'BadRequest', 'the body of the request was empty');
     const contentType = (req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim();
-    if (contentType.includes('protobuf')) {
-      throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
-    }
+    if (contentType === 'application/vnd.kubernetes.protobuf') return decodeProtobufObject(raw!);
     try {
       return contentType === 'application/yaml' ? parseYaml(text) : JSON.parse(text);
     } catch (err) {
@@ -291,11 +290,23 @@ export class ApiServer {
 
   private watch(req: FastifyRequest, reply: FastifyReply, target: Target, query: Query): void {
     const { type, namespace } = target;
-    const pending: string[] = [];
+    // Events are batched per stream and written once per event-loop turn: a burst of writes
+    // then costs one TLS record and syscall per watcher instead of one per event.
+    let pending: string[] = [];
     let res: ServerResponse | undefined;
+    let flushScheduled = false;
+    const flush = () => {
+      flushScheduled = false;
+      if (!res || res.writableEnded || res.destroyed || pending.length === 0) return;
+      res.write(pending.join(''));
+      pending = [];
+    };
     const send = (line: string) => {
-      if (!res) pending.push(line);
-      else if (!res.writableEnded && !res.destroyed) res.write(line);
+      pending.push(line);
+      if (res && !flushScheduled) {
+        flushScheduled = true;
+        setImmediate(flush);
+      }
     };
     let unsubscribe: (() => void) | undefined;
     let expired: StatusError | undefined;
@@ -319,7 +330,7 @@ export class ApiServer {
       res.end(`${JSON.stringify({ type: 'ERROR', object: expired.toStatus() })}\n`);
       return;
     }
-    for (const line of pending) res.write(line);
+    flush();
     const stream = res;
     this.watches.add(stream);
     const timers: NodeJS.Timeout[] = [];
@@ -330,6 +341,7 @@ export class ApiServer {
       unsubscribe?.();
       for (const t of timers) clearTimeout(t);
       this.watches.delete(stream);
+      flush();
       if (!stream.writableEnded) stream.end();
     };
     const timeoutSeconds = Number(query.timeoutSeconds);

@@ -9,7 +9,7 @@ describe('API server over HTTP', () => {
   let sim: Simulator;
 
   beforeAll(async () => {
-    sim = await startSimulator({ port: 0 });
+    sim = await startSimulator({ port: 0, parts: [] });
     sim.store.create(rt.nodes, node('node-1'));
   });
   afterAll(async () => {

@@ -31,7 +31,7 @@ describe('client-node informers against the simulator', () => {
   }
 
   it('lists, then follows adds, updates and deletes through the watch', async () => {
-    const sim = await startSimulator({ port: 0 });
+    const sim = await startSimulator({ port: 0, parts: [] });
     running.push(sim);
     sim.store.create(rt.pods, runningPod('before', 'node-1'));
     const kc = await client(sim);
@@ -57,7 +57,7 @@ describe('client-node informers against the simulator', () => {
 
   it('relists after a simulator restart, when its old resourceVersion gets 410 Gone', async () => {
     const tls = createServingCertificate();
-    const first = await startSimulator({ port: 0, token: 'restart-token', tls });
+    const first = await startSimulator({ port: 0, token: 'restart-token', tls, parts: [] });
     running.push(first);
     for (let i = 0; i < 5; i++) first.store.create(rt.configmaps, { metadata: { name: `old-${i}`, namespace: 'default' } });
     const kc = await client(first);
@@ -82,7 +82,7 @@ describe('client-node informers against the simulator', () => {
       await first.stop();
       running.splice(running.indexOf(first), 1);
       // A fresh simulator: its resourceVersions start again below the informer's.
-      const second = await startSimulator({ port, token: 'restart-token', tls });
+      const second = await startSimulator({ port, token: 'restart-token', tls, parts: [] });
       running.push(second);
       second.store.create(rt.configmaps, { metadata: { name: 'new-0', namespace: 'default' } });
 

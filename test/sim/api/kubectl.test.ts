@@ -10,7 +10,7 @@ describe.skipIf(!kubectlPath)('kubectl against the simulator', () => {
   let kubectl: Kubectl;
 
   beforeAll(async () => {
-    sim = await startSimulator({ port: 0 });
+    sim = await startSimulator({ port: 0, parts: [] });
     kubectl = await kubectlFor(sim);
     sim.store.create(rt.nodes, node('node-1'));
     const pod = sim.store.create(rt.pods, runningPod('web-1', 'node-1', { app: 'web' }));
@@ -115,6 +115,20 @@ spec: {minMember: ${replicas}}
     expect(topNode.stdout).toMatch(/^node-1\s+1500m\s+18%\s+4096Mi\s+12%\s*$/m);
     const topPod = await kubectl('top', 'pod');
     expect(topPod.stdout).toMatch(/^web-1\s+250m\s+128Mi\s*$/m);
+  });
+
+  it('imperative create (sent as protobuf) and drain (evictions) work', async () => {
+    expect((await kubectl('create', 'namespace', 'team-a')).stdout).toBe('namespace/team-a created\n');
+    expect((await kubectl('create', 'configmap', 'cfg', '-n', 'team-a', '--from-literal=mode=fast')).stdout).toBe('configmap/cfg created\n');
+    expect((await kubectl('create', 'secret', 'generic', 'creds', '-n', 'team-a', '--from-literal=user=admin')).stdout).toBe('secret/creds created\n');
+    expect(sim.store.get(rt.configmaps, 'team-a', 'cfg')?.data).toEqual({ mode: 'fast' });
+    expect(sim.store.get(rt.secrets, 'team-a', 'creds')).toMatchObject({ type: 'Opaque', data: { user: Buffer.from('admin').toString('base64') } });
+
+    sim.store.create(rt.nodes, node('node-2'));
+    sim.store.create(rt.pods, runningPod('drained', 'node-2'));
+    const drain = await kubectl('drain', 'node-2', '--force', '--timeout=20s');
+    expect(drain.stdout).toMatch(/pod\/drained evicted\nnode\/node-2 drained\n$/);
+    expect(sim.store.get(rt.pods, 'default', 'drained')).toBeUndefined();
   });
 
   it('delete removes objects and reports NotFound like a real server', async () => {
