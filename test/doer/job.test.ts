@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/cluster/types.js';
-import { ago, detect, diagnoseObjects, event, firstFindingFor, healthyNodes } from './fixtures.js';
+import { maxScheduleGapSeconds } from '../../src/doer/scenarios/job/schedule.js';
+import { ago, detect, diagnoseObjects, event, firstFindingFor, healthyNodes, obj, ownerRef } from './fixtures.js';
 import { cronJob, diagnoseExample, exampleExists, job, jobCondition, jobPod } from './controller-fixtures.js';
 
 type Json = Record<string, unknown>;
@@ -138,5 +139,73 @@ describe.skipIf(!exampleExists('043-job-cronjob-too-many-missed-start-times'))('
     const first = firstFindingFor(report, label.symptom!.kind, label.symptom!.name);
     expect(first?.category).toBe(label.category);
     expect(label.rootCause).toContainEqual(first?.rootCause);
+  });
+});
+
+describe('job.cronjob-not-scheduling', () => {
+  it.each([
+    ['*/5 * * * *', 300], ['0 * * * *', 3600], ['0 */6 * * *', 21600], ['30 2 * * *', 86400], ['0 3 * * 1', 7 * 86400],
+    ['CRON_TZ=Europe/Paris 0 2 * * *', 86400], ['@hourly', 3600], ['@every 1h30m', 5400],
+  ])('reads the period of "%s" as at most %ss', (schedule, seconds) => {
+    expect(maxScheduleGapSeconds(schedule)).toBe(seconds);
+  });
+
+  it('flags a CronJob whose last run is many periods old', () => {
+    const cron = cronJob('sync', 'batch', { schedule: '*/10 * * * *' }, { lastScheduleTime: ago(3 * 86400) });
+    const [d] = detect('job.cronjob-not-scheduling', [cron]);
+    expect(d.rootCause).toEqual({ kind: 'CronJob', namespace: 'batch', name: 'sync' });
+    expect(d.evidence[0]).toContain('status.lastScheduleTime=' + ago(3 * 86400) + ' (72h ago)');
+  });
+
+  it('stays quiet for a daily job that ran this morning, a suspended one, and when a controller warning already explains it', () => {
+    expect(detect('job.cronjob-not-scheduling', [cronJob('backup', 'batch', { schedule: '0 2 * * *' }, { lastScheduleTime: ago(8 * 3600) })])).toEqual([]);
+    expect(detect('job.cronjob-not-scheduling', [cronJob('sync', 'batch', { schedule: '*/10 * * * *', suspend: true }, { lastScheduleTime: ago(3 * 86400) })])).toEqual([]);
+    const cron = cronJob('sync', 'batch', { schedule: '*/10 * * * *' }, { lastScheduleTime: ago(3 * 86400) });
+    const warned = event(cron, 'Warning', 'TooManyMissedTimes', 'too many missed start times: 432. Set or decrease .spec.startingDeadlineSeconds or check clock skew', { component: 'cronjob-controller' });
+    expect(detect('job.cronjob-not-scheduling', [cron, warned])).toEqual([]);
+  });
+});
+
+describe('job.cronjob-starting-deadline-too-short', () => {
+  it('flags a deadline under the controller\'s 10s sync', () => {
+    expect(detect('job.cronjob-starting-deadline-too-short', [cronJob('tick', 'batch', { startingDeadlineSeconds: 5 })])[0].evidence[0]).toContain('spec.startingDeadlineSeconds=5');
+  });
+
+  it('stays quiet for a deadline of minutes or none', () => {
+    expect(detect('job.cronjob-starting-deadline-too-short', [cronJob('tick', 'batch', { startingDeadlineSeconds: 300 }), cronJob('tock', 'batch')])).toEqual([]);
+  });
+});
+
+describe('job.no-running-pods', () => {
+  const pendingPod = (j: KubeObject) => obj('Pod', 'v1', 'etl-q2w3e', 'batch', { spec: { containers: [{ name: 'main', image: 'busybox:1.36' }] }, status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', lastTransitionTime: ago(3000) }] } }, { ownerReferences: [ownerRef(j)], labels: { 'job-name': 'etl' }, creationTimestamp: ago(3000) });
+
+  it('reports a Job whose only pod has been Pending for long, depending on it', () => {
+    const j = job('etl', 'batch', { startedAgo: 3000, status: { active: 1 } });
+    const [d] = detect('job.no-running-pods', [j, pendingPod(j)]);
+    expect(d.rootCause).toEqual({ kind: 'Job', namespace: 'batch', name: 'etl' });
+    expect(d.dependsOn).toContainEqual({ kind: 'Pod', namespace: 'batch', name: 'etl-q2w3e' });
+  });
+
+  it('stays quiet for a running or just-started Job', () => {
+    const running = job('etl', 'batch', { startedAgo: 3000, status: { active: 1 } });
+    const pod = obj('Pod', 'v1', 'etl-r1', 'batch', { spec: { containers: [{ name: 'main', image: 'busybox:1.36' }] }, status: { phase: 'Running' } }, { ownerReferences: [ownerRef(running)] });
+    expect(detect('job.no-running-pods', [running, pod])).toEqual([]);
+    const fresh = job('etl', 'batch', { startedAgo: 30, status: { active: 1 } });
+    expect(detect('job.no-running-pods', [fresh, pendingPod(fresh)])).toEqual([]);
+  });
+});
+
+describe('job.finished-jobs-not-cleaned-up', () => {
+  const finished = (n: number, ttl?: number) =>
+    Array.from({ length: n }, (_, i) => job(`report-${i}`, 'reports', { spec: ttl === undefined ? {} : { ttlSecondsAfterFinished: ttl }, status: { succeeded: 1, conditions: [jobCondition('Complete')] } }));
+
+  it('reports a namespace full of finished Jobs without a TTL (info)', () => {
+    const [d] = detect('job.finished-jobs-not-cleaned-up', finished(60));
+    expect(d.title).toBe('60 finished Jobs without ttlSecondsAfterFinished in namespace reports');
+  });
+
+  it('stays quiet with a TTL or a handful of Jobs', () => {
+    expect(detect('job.finished-jobs-not-cleaned-up', finished(60, 3600))).toEqual([]);
+    expect(detect('job.finished-jobs-not-cleaned-up', finished(5))).toEqual([]);
   });
 });
