@@ -127,6 +127,27 @@ describe.each(PRESSURE)('$id', (c) => {
   });
 });
 
+describe('pods kept Pending by a node condition', () => {
+  const pending = (message: string) => {
+    const app = podIn('api', { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastTransitionTime: ago(600) }] }, { namespace: 'shop' });
+    return [...app.all, event(app.pod, 'Warning', 'FailedScheduling', message, { component: 'default-scheduler', count: 20 })];
+  };
+
+  it('are listed (with their workload) when the condition taint is the only reason', () => {
+    const objects = [nodeWith('node-1', 'DiskPressure', 'True', 'KubeletHasDiskPressure', 'kubelet has disk pressure', { taints: [{ key: 'node.kubernetes.io/disk-pressure', effect: 'NoSchedule' }] }),
+      ...pending('0/1 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/disk-pressure: }. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.')];
+    const [d] = detect('node.disk-pressure', objects);
+    expect(d.affected).toContainEqual({ kind: 'Deployment', namespace: 'shop', name: 'api' });
+  });
+
+  it('are left to scheduling when other nodes refuse them for other reasons', () => {
+    const objects = [nodeWith('node-1', 'Ready', 'False', 'KubeletNotReady', 'Missing node capacity for resources: pods'), node('node-2'),
+      ...pending('0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint {node.kubernetes.io/not-ready: }. preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling.')];
+    const [d] = detect('node.not-ready', objects);
+    expect(d.affected).not.toContainEqual({ kind: 'Deployment', namespace: 'shop', name: 'api' });
+  });
+});
+
 describe('node.evictions', () => {
   it('reports recent evictions on a node that no longer shows pressure as a warning', () => {
     const pods = [...evictedPod('batch', 'node-2', LOW_MEMORY).all, ...evictedPod('web', 'node-2', LOW_MEMORY).all];

@@ -22,6 +22,12 @@ const refusals: RefusalCase[] = [
     evidence: 'ServiceAccount default/web-sa exists (other namespace)',
   },
   {
+    id: 'security.serviceaccount-token-missing',
+    message: 'pods "web-7d9f8b6c5d-" is forbidden: no API token found for service account "default", retry after the token is automatically created and added to the service account',
+    rootCause: { kind: 'ServiceAccount', name: 'default' },
+    evidence: 'ServiceAccount shop/default: no token Secret',
+  },
+  {
     id: 'security.pod-security-violation',
     message: 'pods "web-7d9f8b6c5d-x2x9q" is forbidden: violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false (container "app" must set securityContext.allowPrivilegeEscalation=false), unrestricted capabilities (container "app" must set securityContext.capabilities.drop=["ALL"]), runAsNonRoot != true (pod or container "app" must set securityContext.runAsNonRoot=true), seccompProfile (pod or container "app" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")',
     rootCause: { kind: 'Deployment', name: 'web' },
@@ -63,7 +69,7 @@ describe.each(refusals)('$id', (c) => {
 });
 
 it('a privileged pod refused by cluster policy is one security finding, not also a config one', () => {
-  const r = refusedDeployment('web', refusals[4].message, { namespace: 'shop' });
+  const r = refusedDeployment('web', refusals.find((c) => c.id === 'security.privileged-disallowed')!.message, { namespace: 'shop' });
   const report = diagnoseObjects([...healthyNodes(), ...r.all]);
   expect(report.findings.map((f) => f.scenario)).toEqual(['security.privileged-disallowed']);
 });

@@ -35,6 +35,36 @@ function podRef(pod: Pod): ObjectRef {
   return { kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name };
 }
 
+/** Pods and the workloads they belong to, so a finding touches the Deployment a person looks at too. */
+function withWorkloads(state: ClusterState, pods: Pod[]): ObjectRef[] {
+  const refs = new Map<string, ObjectRef>();
+  for (const pod of pods) {
+    const ref = podRef(pod);
+    refs.set(refKey(ref), ref);
+    const workload = state.workloadOf(pod);
+    refs.set(refKey(workload), workload);
+  }
+  return [...refs.values()];
+}
+
+const NOT_READY_TAINTS = /node\.kubernetes\.io\/(?:not-ready|unreachable)|node\(s\) (?:were|was) not ready|node\(s\) (?:were|was) unreachable/;
+
+/**
+ * Unscheduled pods whose latest FailedScheduling names only this kind of node problem for every node
+ * ("0/3 nodes are available: 3 node(s) had untolerated taint {node.kubernetes.io/not-ready: }."), so the
+ * node problem alone keeps them Pending. Any other reason (Insufficient cpu, affinity) leaves them to scheduling.
+ */
+function pendingOnlyBecauseOf(state: ClusterState, reason: RegExp): Pod[] {
+  const blocked: Pod[] = [];
+  for (const pod of state.pods) {
+    if (pod.status?.phase !== 'Pending' || pod.spec?.nodeName) continue;
+    const event = state.eventsFor(podRef(pod)).find((e) => e.reason === 'FailedScheduling');
+    const clauses = /nodes are available: (.*?)(?:\s*preemption:|$)/.exec(event?.message ?? '')?.[1]?.replace(/\.\s*$/, '').split(/,\s*(?=\d+\s)/);
+    if (clauses?.length && clauses.every((c) => reason.test(c))) blocked.push(pod);
+  }
+  return blocked;
+}
+
 function nodeEventLines(state: ClusterState, node: Node, limit = 3): string[] {
   return state.eventsFor(nodeRef(node)).filter((e) => e.type === 'Warning' || /NotReady|NodeNotSchedulable|Rebooted/.test(e.reason ?? '')).slice(0, limit).map((e) => eventLine(node, e));
 }
@@ -95,15 +125,17 @@ function notReadyScenario(spec: NotReadySpec): Scenario {
     needs: ['Node'],
     detect(state) {
       const detections: Detection[] = [];
+      let pendingPods: Pod[] | undefined;
       for (const node of state.nodes) {
         if (notReadyKind(state, node) !== spec.kind) continue;
         const ready = condition(node, 'Ready')!;
         const pods = podsStuckOn(state, node);
         const deeper = spec.deeper?.(state, node);
+        const pending = (pendingPods ??= pendingOnlyBecauseOf(state, NOT_READY_TAINTS));
         detections.push({
           resource: nodeRef(node),
           rootCause: deeper?.cause ?? nodeRef(node),
-          affected: [nodeRef(node), ...pods.map(podRef)],
+          affected: [nodeRef(node), ...withWorkloads(state, [...pods, ...pending])],
           title: `Node ${node.metadata.name} is ${ready.status === 'Unknown' ? 'unreachable' : 'NotReady'}: ${spec.title.replace(/^Node /, '').toLowerCase()}`,
           explanation: `${spec.explain(node, ready)} ${pods.length} pod(s) on it are not served${pods.length ? ` (${pods.slice(0, 5).map((p) => displayName(podRef(p))).join(', ')}${pods.length > 5 ? ', …' : ''})` : ''}.`,
           evidence: [
@@ -319,7 +351,7 @@ function evictedPodsOn(state: ClusterState, nodeName: string): Pod[] {
   return state.podsOnNode(nodeName).filter((p) => p.status?.phase === 'Failed' && p.status.reason === 'Evicted');
 }
 
-function pressureScenario(type: string, id: string, severity: Severity, title: string, description: string, fixes: (node: Node) => string[]): Scenario {
+function pressureScenario(type: string, id: string, severity: Severity, taint: RegExp, title: string, description: string, fixes: (node: Node) => string[]): Scenario {
   return {
     id: `node.${id}`,
     category: 'node',
@@ -329,14 +361,16 @@ function pressureScenario(type: string, id: string, severity: Severity, title: s
     needs: ['Node'],
     detect(state) {
       const detections: Detection[] = [];
+      let pendingPods: Pod[] | undefined;
       for (const node of state.nodes) {
         const c = condition(node, type);
         if (c?.status !== 'True') continue;
         const evicted = evictedPodsOn(state, node.metadata.name);
+        const pending = (pendingPods ??= pendingOnlyBecauseOf(state, taint));
         detections.push({
           resource: nodeRef(node),
           rootCause: nodeRef(node),
-          affected: [nodeRef(node), ...evicted.map(podRef)],
+          affected: [nodeRef(node), ...withWorkloads(state, [...evicted, ...pending])],
           title: `Node ${node.metadata.name}: ${title.replace(/^Node (is under |has )?/i, '')}`,
           explanation:
             `${node.metadata.name} reports ${type}=True (${c.reason ?? ''}: ${c.message ?? ''}). The kubelet refuses new pods that would add to it and ` +
@@ -351,24 +385,24 @@ function pressureScenario(type: string, id: string, severity: Severity, title: s
   };
 }
 
-const memoryPressure = pressureScenario('MemoryPressure', 'memory-pressure', 'warning', 'Node is under memory pressure',
+const memoryPressure = pressureScenario('MemoryPressure', 'memory-pressure', 'warning', /memory-pressure|insufficient memory available|had memory pressure/, 'Node is under memory pressure',
   'The node\'s available memory fell below the kubelet\'s eviction threshold (MemoryPressure=True, "kubelet has insufficient memory ' +
   'available"): BestEffort/Burstable pods using more than they request are evicted and new pods are not admitted. Evidence: the condition, ' +
   'Evicted pods and EvictionThresholdMet events. Fix: find the pods using memory above their requests, set realistic requests/limits, add memory.',
   (node) => [`kubectl top pods -A --sort-by=memory --field-selector spec.nodeName=${node.metadata.name}`, 'set memory requests close to real usage so the scheduler does not overpack the node', `kubectl describe node ${node.metadata.name}`]);
 
-const diskPressure = pressureScenario('DiskPressure', 'disk-pressure', 'warning', 'Node is under disk pressure',
+const diskPressure = pressureScenario('DiskPressure', 'disk-pressure', 'warning', /disk-pressure|had disk pressure/, 'Node is under disk pressure',
   'The node\'s root or image filesystem crossed the kubelet\'s eviction threshold (DiskPressure=True, "kubelet has disk pressure"): the ' +
   'kubelet garbage-collects images, evicts pods using local storage and admits no new pods. Evidence: the condition and events ' +
   '(FreeDiskSpaceFailed, EvictionThresholdMet). Fix: free disk (logs, images, emptyDirs), grow the disk, set ephemeral-storage limits.',
   (node) => [`${onNode(node)}: df -h /var/lib/kubelet /var/lib/containerd; crictl rmi --prune; du -sh /var/log/pods/*`, 'set resources.limits.ephemeral-storage on workloads that write a lot']);
 
-const pidPressure = pressureScenario('PIDPressure', 'pid-pressure', 'warning', 'Node is running out of process IDs',
+const pidPressure = pressureScenario('PIDPressure', 'pid-pressure', 'warning', /pid-pressure|had pid pressure/, 'Node is running out of process IDs',
   'The node is close to its PID limit (PIDPressure=True, "kubelet has insufficient PID available"), usually a pod forking without bound. ' +
   'New processes fail and the kubelet evicts pods. Evidence: the condition. Fix: find the pod with the most processes, set podPidsLimit on the kubelet.',
   (node) => [`${onNode(node)}: ps -eo pid,comm --sort=comm | awk '{print $2}' | uniq -c | sort -rn | head`, 'set the kubelet\'s podPidsLimit to contain runaway pods']);
 
-const networkUnavailable = pressureScenario('NetworkUnavailable', 'network-unavailable', 'critical', 'Node network is unavailable',
+const networkUnavailable = pressureScenario('NetworkUnavailable', 'network-unavailable', 'critical', /network-unavailable|network is unavailable/, 'Node network is unavailable',
   'The node\'s NetworkUnavailable condition is True (e.g. NoRouteCreated: "RouteController failed to create a route", or the CNI never ' +
   'cleared it): pods on it cannot reach the rest of the cluster and the node is tainted network-unavailable. Evidence: the condition. ' +
   'Fix: check the cloud routes / CNI agent on the node.',
@@ -376,7 +410,8 @@ const networkUnavailable = pressureScenario('NetworkUnavailable', 'network-unava
 
 // ---- evictions ---------------------------------------------------------------------------------
 
-const EPHEMERAL = /ephemeral local storage|local ephemeral storage|ephemeral-storage|emptyDir usage exceeds/i;
+// Pod/container/emptyDir limits (kubelet/eviction helpers); "low on resource: ephemeral-storage" is node disk pressure instead.
+const EPHEMERAL = /ephemeral local storage usage exceeds|exceeded its local ephemeral storage limit|Usage of EmptyDir volume .* exceeds the limit/i;
 /** Evictions older than this are history, not an ongoing problem. */
 const RECENT_EVICTION_SECONDS = 24 * 3600;
 
@@ -412,7 +447,7 @@ const evictions: Scenario = {
       detections.push({
         resource: podRef(pods[0]),
         rootCause: ref,
-        affected: [...pods.map(podRef), ...pods.map((p) => state.workloadOf(p))],
+        affected: withWorkloads(state, pods),
         title: `Node ${nodeName} evicted ${pods.length} pod(s) for lack of ${resources.join(', ') || 'resources'}`,
         explanation: `The kubelet on ${nodeName} ran low on ${resources.join(', ') || 'a resource'} and evicted ${pods.length} pod(s); their controllers replaced them, but it will recur while pods use more than they request.`,
         evidence: pods.slice(0, 5).map((p) => statusLine(p, `status.reason=Evicted: ${p.status?.message ?? ''}`)),

@@ -50,6 +50,9 @@ export function podFailures(state: ClusterState): PodFailure[] {
         });
       }
     }
+    // Mount, sandbox and config events predate running containers; once every container runs they are history.
+    const views = containersOf(pod);
+    if (views.length && views.every((c) => c.status?.state?.running)) continue;
     for (const event of state.eventsFor({ kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name })) {
       if (event.type !== 'Warning' || !event.message) continue;
       failures.push({ pod, source: 'event', reason: event.reason ?? '', message: event.message, line: eventLine(pod, event) });

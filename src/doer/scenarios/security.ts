@@ -54,6 +54,37 @@ const serviceAccountMissing = refusalScenario({
   },
 });
 
+/**
+ * Before 1.24 the ServiceAccount admission plugin waited for the token controller (kube-controller-manager,
+ * which needs --service-account-private-key-file) to create the account's token Secret.
+ */
+const serviceAccountTokenMissing = refusalScenario({
+  id: 'security.serviceaccount-token-missing',
+  category: 'security',
+  severity: 'critical',
+  hops: 2,
+  title: 'Pods refused: the ServiceAccount has no API token yet',
+  description:
+    'On clusters before 1.24, pods are refused until the token controller has created the ServiceAccount\'s token Secret ("No API token ' +
+    'found for service account \\"default\\", retry after the token is automatically created and added to the service account"). When it ' +
+    'persists, kube-controller-manager runs without --service-account-private-key-file (or is down). Evidence: FailedCreate events. Fix: ' +
+    'give the controller-manager the signing key and restart it.',
+  pattern: /no API token found for service account "?([^",\s]+)"?/i,
+  rootCauseOf: (_state, failure, match) => ({ kind: 'ServiceAccount', namespace: failure.subject.namespace, name: match[1] }),
+  report(_state, sa, failures) {
+    const workloads = [...new Set(failures.map(({ failure }) => `${failure.workload.kind} ${displayName(failure.workload)}`))];
+    return {
+      title: `ServiceAccount ${displayName(sa)} has no token: ${workloads.join(', ')} cannot create pods`,
+      explanation: `The token controller has not created a token for ServiceAccount ${displayName(sa)}, so its pods are refused. It is part of kube-controller-manager and needs --service-account-private-key-file.`,
+      evidence: [`${workloads[0]} ← pods refused ← ServiceAccount ${displayName(sa)}: no token Secret ← token controller (kube-controller-manager)`],
+      remediation: [
+        kubectl(sa.namespace, `get serviceaccount ${sa.name} -o yaml  # secrets: should list a token`),
+        'kubectl -n kube-system get pods -l component=kube-controller-manager; check --service-account-private-key-file and --root-ca-file in its manifest',
+      ],
+    };
+  },
+});
+
 // ---- admission policies: Pod Security, PodSecurityPolicy, SCC, --allow-privileged -------------
 
 function policyScenario(id: string, pattern: RegExp, title: string, description: string, fix: (workload: ObjectRef, match: RegExpExecArray) => string[]): Scenario {
@@ -310,8 +341,11 @@ function rbacScenario(id: string, hops: number, title: string, description: stri
     description,
     detect(state) {
       const groups = new Map<string, { cause: ObjectRef; uses: ForbiddenUse[] }>();
+      const causes = new Map<string, ObjectRef | undefined>();
       for (const use of forbiddenUses(state)) {
-        const cause = rootCauseOf(state, use.account);
+        const accountKey = `${use.account.namespace}/${use.account.name}`;
+        if (!causes.has(accountKey)) causes.set(accountKey, rootCauseOf(state, use.account));
+        const cause = causes.get(accountKey);
         if (!cause) continue;
         const key = `${cause.kind}/${cause.namespace ?? ''}/${cause.name}`;
         const group = groups.get(key) ?? { cause, uses: [] };
@@ -378,6 +412,7 @@ const bindingRoleMissing = rbacScenario(
 
 export const securityScenarios: Scenario[] = [
   serviceAccountMissing,
+  serviceAccountTokenMissing,
   podSecurityViolation,
   podSecurityPolicy,
   sccDenied,
