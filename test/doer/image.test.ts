@@ -8,7 +8,7 @@ import { brokenDeployment, diagnoseExample, terminated } from './workload-fixtur
  * A pod stuck pulling `image`: waiting ErrImagePull/ImagePullBackOff as the kubelet sets it, with
  * the kubelet's events (pkg/kubelet/images/image_manager.go formats).
  */
-function pullFailure(image: string, error: string, o: { secrets?: string[]; waitingReason?: string; extraObjects?: KubeObject[]; extraEvents?: (p: KubeObject) => KubeObject[] } = {}) {
+function pullFailure(image: string, error: string, o: { secrets?: string[]; fromServiceAccount?: boolean; waitingReason?: string; extraObjects?: KubeObject[]; extraEvents?: (p: KubeObject) => KubeObject[] } = {}) {
   const b = brokenDeployment('api', {
     container: { name: 'api', image, imagePullPolicy: 'IfNotPresent' },
     ...(o.secrets ? { imagePullSecrets: o.secrets.map((name) => ({ name })) } : {}),
@@ -23,6 +23,10 @@ function pullFailure(image: string, error: string, o: { secrets?: string[]; wait
       ...((o.extraEvents?.(p) ?? []) as never[]),
     ],
   });
+  if (o.fromServiceAccount) {
+    // Admission copied the ServiceAccount's pull secrets into the pods; the template names none.
+    delete (b.app.deployment.spec as { template: { spec: Record<string, unknown> } }).template.spec.imagePullSecrets;
+  }
   return { ...b, objects: [...b.objects, ...(o.extraObjects ?? [])] };
 }
 
@@ -84,6 +88,19 @@ const CASES: Case[] = [
     rootCause: { kind: 'Secret', namespace: 'shop', name: 'regcred' },
     evidence: 'Secret shop/regcred does not exist',
     negative: () => pullFailure('registry.example.com/payments/api:5.2.1', DENIED, { secrets: ['regcred'], extraObjects: [DOCKERCONFIG] }).objects,
+  },
+  {
+    id: 'image.serviceaccount-pull-secret-missing',
+    positive: () => pullFailure('registry.example.com/payments/api:5.2.1', DENIED, {
+      secrets: ['regcred'], extraObjects: [OTHER_SECRET, obj('ServiceAccount', 'v1', 'default', 'shop', { imagePullSecrets: [{ name: 'regcred' }] })], fromServiceAccount: true,
+      extraEvents: (p) => [event(p, 'Warning', 'FailedToRetrieveImagePullSecret', 'Unable to retrieve some image pull secrets (regcred); attempting to pull the image may not succeed.', { count: 5 })],
+    }),
+    rootCause: { kind: 'Secret', namespace: 'shop', name: 'regcred' },
+    evidence: 'ServiceAccount shop/default: imagePullSecrets lists "regcred"',
+    // The same missing secret named in the workload itself is the plain case.
+    negative: () => pullFailure('registry.example.com/payments/api:5.2.1', DENIED, {
+      secrets: ['regcred'], extraObjects: [OTHER_SECRET, obj('ServiceAccount', 'v1', 'default', 'shop', {})],
+    }).objects,
   },
   {
     id: 'image.pull-secret-wrong-type',

@@ -24,6 +24,12 @@ function withHeap(env: Record<string, string>, limit: string, killed: boolean) {
   return killed ? oomKilled({ container }) : oomKilled({ container, state: { running: { startedAt: ago(7200) }, ready: true } });
 }
 
+/** JAVA_OPTS read from a ConfigMap key, the pods OOM-killed at a 2Gi limit. */
+function heapFromConfigMap(javaOpts: string) {
+  const b = oomKilled({ container: { resources: limits('2Gi'), env: [{ name: 'JAVA_OPTS', valueFrom: { configMapKeyRef: { name: 'orders-jvm', key: 'JAVA_OPTS' } } }] } });
+  return { ...b, objects: [...b.objects, obj('ConfigMap', 'v1', 'orders-jvm', 'shop', { data: { JAVA_OPTS: javaOpts } })] };
+}
+
 /** The Deployment's template without a memory limit; the pods carry the LimitRange's default. */
 function limitRangeDefaulted(templateLimit?: string) {
   const b = oomKilled();
@@ -136,6 +142,10 @@ const CASES: Case[] = [
   {
     id: 'oom.go-memlimit', positive: () => withHeap({ GOMEMLIMIT: '4GiB' }, '2Gi', false), rootCause: DEPLOYMENT, evidence: 'GOMEMLIMIT=4GiB',
     negative: () => withHeap({ GOMEMLIMIT: '1800MiB' }, '2Gi', false).objects,
+  },
+  {
+    id: 'oom.configmap-heap', positive: () => heapFromConfigMap('-Xms1g -Xmx3g'), rootCause: { kind: 'ConfigMap', namespace: 'shop', name: 'orders-jvm' },
+    evidence: 'ConfigMap shop/orders-jvm: -Xmx3g', negative: () => heapFromConfigMap('-Xms512m -Xmx1g').objects,
   },
   {
     id: 'oom.memory-emptydir',

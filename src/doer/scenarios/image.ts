@@ -13,12 +13,12 @@ import { ageSeconds, isActivePod, kubectl } from './util.js';
 import type { ContainerIssue, IssueGroup, IssueReport } from './workload-issues.js';
 import {
   containerEvents, containerNames, containerStatusLines, editCommand, eventLines, failureText, issueScenario, lastTermination,
-  memo, podNames, troubledContainers, workloadLabel,
+  memo, podNames, templateSpecOf, troubledContainers, workloadLabel,
 } from './workload-issues.js';
 
 type ImageKind =
   | 'invalid-name' | 'never-pull' | 'pull-qps' | 'rate-limited' | 'wrong-architecture' | 'registry-tls' | 'registry-dns'
-  | 'pull-secret-missing' | 'pull-secret-wrong-type' | 'credentials-rejected' | 'no-credentials' | 'repository-not-found'
+  | 'pull-secret-missing' | 'serviceaccount-pull-secret-missing' | 'pull-secret-wrong-type' | 'credentials-rejected' | 'no-credentials' | 'repository-not-found'
   | 'tag-not-found' | 'registry-unreachable' | 'inspect-failed' | 'pull-slow' | 'pull-failed';
 
 const PULL_WAITING = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull', 'ImageInspectError', 'RegistryUnavailable']);
@@ -106,7 +106,7 @@ function classifyContainer(state: ClusterState, pod: Pod, c: ContainerView): Con
   let severity: Severity | undefined;
   if (kind === 'credentials-rejected' || kind === 'repository-not-found' || kind === 'tag-not-found' || kind === 'pull-failed') {
     const secretIssue = pullSecretProblem(state, pod, events);
-    if (secretIssue && (kind === 'credentials-rejected' || secretIssue.kind === 'pull-secret-missing')) {
+    if (secretIssue && (kind === 'credentials-rejected' || secretIssue.kind !== 'pull-secret-wrong-type')) {
       kind = secretIssue.kind;
       rootCause = secretIssue.secret;
       evidence.unshift(secretIssue.line);
@@ -165,7 +165,7 @@ function isSlowPull(state: ClusterState, events: readonly Event[]): boolean {
 }
 
 /** A pull secret the pod names that does not exist, or that holds no registry credentials. */
-function pullSecretProblem(state: ClusterState, pod: Pod, events: readonly Event[]): { kind: 'pull-secret-missing' | 'pull-secret-wrong-type'; secret: ObjectRef; line: string } | undefined {
+function pullSecretProblem(state: ClusterState, pod: Pod, events: readonly Event[]): { kind: 'pull-secret-missing' | 'serviceaccount-pull-secret-missing' | 'pull-secret-wrong-type'; secret: ObjectRef; line: string } | undefined {
   const ns = pod.metadata.namespace ?? 'default';
   const retrieve = events.find((e) => e.reason === 'FailedToRetrieveImagePullSecret');
   for (const ref of pod.spec?.imagePullSecrets ?? []) {
@@ -176,6 +176,13 @@ function pullSecretProblem(state: ClusterState, pod: Pod, events: readonly Event
     if ((!secret && state.hasKind('Secret')) || namedInEvent) {
       const elsewhere = state.list<Secret>('Secret').filter((x) => x.metadata.name === ref.name).map((x) => x.metadata.namespace);
       const hint = elsewhere.length ? ` (a Secret of that name exists in namespace ${elsewhere.join(', ')}; Secrets are per namespace)` : '';
+      const viaAccount = serviceAccountListing(state, pod, ref.name);
+      if (viaAccount) {
+        return {
+          kind: 'serviceaccount-pull-secret-missing', secret: secretRef,
+          line: `Pod ${ns}/${pod.metadata.name}: imagePullSecrets "${ref.name}" ← ServiceAccount ${ns}/${viaAccount}: imagePullSecrets lists "${ref.name}" ← Secret ${ns}/${ref.name} does not exist${hint}`,
+        };
+      }
       return { kind: 'pull-secret-missing', secret: secretRef, line: `Pod ${ns}/${pod.metadata.name}: spec.imagePullSecrets names "${ref.name}" ← Secret ${ns}/${ref.name} does not exist${hint}` };
     }
     if (secret && !isRegistrySecret(secret)) {
@@ -186,6 +193,20 @@ function pullSecretProblem(state: ClusterState, pod: Pod, events: readonly Event
     }
   }
   return undefined;
+}
+
+/**
+ * The ServiceAccount that put this pull secret on the pod (admission copies a ServiceAccount's
+ * imagePullSecrets into pods whose template names none), if that is where it came from.
+ */
+function serviceAccountListing(state: ClusterState, pod: Pod, secretName: string): string | undefined {
+  const ns = pod.metadata.namespace ?? 'default';
+  const accountName = pod.spec?.serviceAccountName || pod.spec?.serviceAccount || 'default';
+  const account = state.serviceAccount(ns, accountName);
+  if (!account?.imagePullSecrets?.some((s) => s.name === secretName)) return undefined;
+  const template = templateSpecOf(state, state.workloadOf(pod));
+  if (template?.imagePullSecrets?.some((s) => s.name === secretName)) return undefined;
+  return accountName;
 }
 
 function isRegistrySecret(secret: Secret): boolean {
@@ -294,6 +315,24 @@ const SPECS: ImageScenarioSpec[] = [
         remediation: [
           kubectl(s.namespace, `create secret docker-registry ${s.name} --docker-server=<registry> --docker-username=<user> --docker-password=<token>`),
           `or copy it from the namespace that has it: kubectl get secret ${s.name} -n <other-namespace> -o yaml | sed 's/namespace: .*/namespace: ${s.namespace}/' | kubectl apply -f -`,
+        ],
+      };
+    },
+  },
+  {
+    kind: 'serviceaccount-pull-secret-missing', severity: 'critical', hops: 2, title: 'ServiceAccount lists an imagePullSecret that does not exist',
+    description:
+      'The pods get their imagePullSecrets from their ServiceAccount, which names a Secret that is not in the namespace, so the private image is pulled without credentials. ' +
+      'Chain: Pod → ServiceAccount.imagePullSecrets → missing Secret. Fix: create the Secret, or correct the name in the ServiceAccount.',
+    report: (g) => {
+      const s = g.rootCause;
+      const account = g.issues[0].pod.spec?.serviceAccountName || 'default';
+      return {
+        title: `Pull secret ${displayName(s)}, listed by ServiceAccount ${s.namespace}/${account}, does not exist`,
+        explanation: `${subject(g)} run as ServiceAccount ${account}, whose imagePullSecrets name "${s.name}"; no such Secret exists in ${s.namespace}, so ${images(g)} is pulled anonymously and refused.`,
+        remediation: [
+          kubectl(s.namespace, `create secret docker-registry ${s.name} --docker-server=<registry> --docker-username=<user> --docker-password=<token>`),
+          `or fix the name: ${kubectl(s.namespace, `edit serviceaccount/${account}`)}`,
         ],
       };
     },

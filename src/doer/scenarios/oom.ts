@@ -20,7 +20,7 @@ import {
 
 type OomKind =
   | 'container-limit' | 'killed-at-startup' | 'limit-too-small' | 'init-container' | 'node-oom' | 'evicted-memory' | 'jvm-heap'
-  | 'jvm-ram-percentage' | 'nodejs-heap' | 'go-memlimit' | 'memory-emptydir' | 'limitrange-default' | 'vpa-limit' | 'job-oomkilled';
+  | 'jvm-ram-percentage' | 'nodejs-heap' | 'go-memlimit' | 'configmap-heap' | 'memory-emptydir' | 'limitrange-default' | 'vpa-limit' | 'job-oomkilled';
 
 type HeapKind = 'jvm-heap' | 'jvm-ram-percentage' | 'nodejs-heap' | 'go-memlimit';
 
@@ -38,6 +38,14 @@ interface HeapSetting {
   bytes: number;
   /** The flag as written, e.g. `-Xmx2g` in env JAVA_OPTS. */
   source: string;
+  /** The ConfigMap the flag is read from, when it is not written in the pod spec itself. */
+  configMap?: string;
+}
+
+interface HeapSource {
+  text: string;
+  where: string;
+  configMap?: string;
 }
 
 function memoryLimit(spec: Container | undefined): number | undefined {
@@ -47,36 +55,45 @@ function memoryLimit(spec: Container | undefined): number | undefined {
 const SIZE: Record<string, number> = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 };
 const GO_SIZE: Record<string, number> = { B: 1, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30, TiB: 2 ** 40 };
 
-/** The heap ceilings a container's runtime is told to use, read from command, args and env. */
-function heapSettings(spec: Container, limit: number): HeapSetting[] {
-  const settings: HeapSetting[] = [];
-  const sources: Array<{ text: string; where: string }> = [
-    ...[...(spec.command ?? []), ...(spec.args ?? [])].map((text) => ({ text, where: 'command/args' })),
-    ...(spec.env ?? []).filter((e) => e.value).map((e) => ({ text: e.value as string, where: `env ${e.name}` })),
-  ];
-  for (const { text, where } of sources) {
-    for (const m of text.matchAll(/-Xmx(\d+)([kKmMgGtT]?)\b/g)) {
-      settings.push({ kind: 'jvm-heap', bytes: Number(m[1]) * SIZE[m[2].toLowerCase()], source: `${m[0]} in ${where}` });
-    }
-    for (const m of text.matchAll(/-XX:MaxRAMPercentage=(\d+(?:\.\d+)?)/g)) {
-      settings.push({ kind: 'jvm-ram-percentage', bytes: (Number(m[1]) / 100) * limit, source: `${m[0]} in ${where}` });
-    }
-    for (const m of text.matchAll(/--max-old-space-size=(\d+)/g)) {
-      settings.push({ kind: 'nodejs-heap', bytes: Number(m[1]) * 2 ** 20, source: `${m[0]} in ${where}` });
+/** Command, args and env values of a container, with env resolved through ConfigMaps where the state has them. */
+function heapSources(state: ClusterState, namespace: string, spec: Container): HeapSource[] {
+  const sources: HeapSource[] = [...(spec.command ?? []), ...(spec.args ?? [])].map((text) => ({ text, where: 'command/args' }));
+  for (const e of spec.env ?? []) {
+    if (e.value) sources.push({ text: e.value, where: `env ${e.name}` });
+    const ref = e.valueFrom?.configMapKeyRef;
+    const value = ref?.name ? state.configMap(namespace, ref.name)?.data?.[ref.key] : undefined;
+    if (ref?.name && value) sources.push({ text: value, where: `env ${e.name} from ConfigMap ${namespace}/${ref.name} key ${ref.key}`, configMap: ref.name });
+  }
+  for (const from of spec.envFrom ?? []) {
+    const name = from.configMapRef?.name;
+    const data = name ? state.configMap(namespace, name)?.data : undefined;
+    for (const [key, value] of Object.entries(data ?? {})) {
+      if (name) sources.push({ text: `${key}=${value}`, where: `envFrom ConfigMap ${namespace}/${name} key ${key}`, configMap: name });
     }
   }
-  const goLimit = spec.env?.find((e) => e.name === 'GOMEMLIMIT')?.value;
-  const go = goLimit ? /^(\d+)(B|KiB|MiB|GiB|TiB)?$/.exec(goLimit.trim()) : null;
-  if (go) settings.push({ kind: 'go-memlimit', bytes: Number(go[1]) * GO_SIZE[go[2] ?? 'B'], source: `GOMEMLIMIT=${goLimit} in env` });
+  return sources;
+}
+
+/** The heap ceilings a container's runtime is told to use. */
+function heapSettings(sources: HeapSource[], limit: number): HeapSetting[] {
+  const settings: HeapSetting[] = [];
+  for (const { text, where, configMap } of sources) {
+    const add = (kind: HeapKind, bytes: number, flag: string) => settings.push({ kind, bytes, source: `${flag} in ${where}`, ...(configMap ? { configMap } : {}) });
+    for (const m of text.matchAll(/-Xmx(\d+)([kKmMgGtT]?)\b/g)) add('jvm-heap', Number(m[1]) * SIZE[m[2].toLowerCase()], m[0]);
+    for (const m of text.matchAll(/-XX:MaxRAMPercentage=(\d+(?:\.\d+)?)/g)) add('jvm-ram-percentage', (Number(m[1]) / 100) * limit, m[0]);
+    for (const m of text.matchAll(/--max-old-space-size=(\d+)/g)) add('nodejs-heap', Number(m[1]) * 2 ** 20, m[0]);
+    const go = /^GOMEMLIMIT=(\d+)(B|KiB|MiB|GiB|TiB)?$/.exec(where.startsWith('env GOMEMLIMIT') ? `GOMEMLIMIT=${text.trim()}` : text.trim());
+    if (go) add('go-memlimit', Number(go[1]) * GO_SIZE[go[2] ?? 'B'], `GOMEMLIMIT=${go[1]}${go[2] ?? ''}`);
+  }
   return settings;
 }
 
-/** The heap setting that makes the limit unreachable-safe, if any (>= limit, or >= 75% once OOM-killed). */
-function oversizedHeap(spec: Container | undefined, oomKilled: boolean): HeapSetting | undefined {
+/** The heap setting that leaves the runtime no room under the limit, if any (>= limit, or >= 75% once OOM-killed). */
+function oversizedHeap(state: ClusterState, namespace: string, spec: Container | undefined, oomKilled: boolean): HeapSetting | undefined {
   const limit = memoryLimit(spec);
   if (!spec || !limit) return undefined;
   const threshold = oomKilled ? HEAP_SHARE_WITH_OOM * limit : limit;
-  return heapSettings(spec, limit).find((h) => h.bytes >= threshold);
+  return heapSettings(heapSources(state, namespace, spec), limit).find((h) => h.bytes >= threshold);
 }
 
 function classifyOom(state: ClusterState): ContainerIssue<OomKind>[] {
@@ -128,7 +145,7 @@ function classifyContainer(state: ClusterState, pod: Pod, c: ContainerView): Con
     // The node's own OOM events prove it ran out; without them the unbounded workload is the lead.
     return issue('node-oom', systemOom.length ? { rootCause: { kind: 'Node', name: node }, confidence: 0.9 } : { confidence: 0.75 });
   }
-  if (oversizedHeap(c.spec, true)) return undefined; // reported by the heap scenarios, which name the flag
+  if (oversizedHeap(state, pod.metadata.namespace ?? 'default', c.spec, true)) return undefined; // reported by the heap scenarios, which name the flag
   const vpa = vpaLimitOwner(pod);
   if (vpa) {
     evidence.unshift(`Pod ${displayName(podRef(pod))}: annotation vpaUpdates="${pod.metadata.annotations?.vpaUpdates}" ← ${workloadLabel(vpa)} set this memory limit`);
@@ -225,19 +242,21 @@ function heapIssues(state: ClusterState): ContainerIssue<OomKind>[] {
       const view = containersOf(pod).find((c) => c.name === spec.name);
       const term = view ? lastTermination(view) : undefined;
       const oomKilled = term?.reason === 'OOMKilled' && (!!(view && restartState(state, view, 1)) || isRecent(state, term, 3600));
-      const heap = oversizedHeap(spec, oomKilled);
+      const ns = pod.metadata.namespace ?? 'default';
+      const heap = oversizedHeap(state, ns, spec, oomKilled);
       if (!heap) continue;
       const limit = formatBytes(memoryLimit(spec) ?? 0);
       issues.push({
-        kind: heap.kind, pod, container: spec.name, severity: oomKilled ? 'critical' : 'warning', confidence: oomKilled ? 0.95 : 0.8,
+        kind: heap.configMap ? 'configmap-heap' : heap.kind, pod, container: spec.name, severity: oomKilled ? 'critical' : 'warning', confidence: oomKilled ? 0.95 : 0.8,
+        ...(heap.configMap ? { rootCause: { kind: 'ConfigMap', namespace: ns, name: heap.configMap } } : {}),
         evidence: [statusLine(pod, `container ${spec.name}: ${heap.source} = ${formatBytes(heap.bytes)} vs resources.limits.memory=${limit}`), ...(oomKilled && view ? containerStatusLines(pod, view) : [])],
         facts: { flag: heap.source, heap: formatBytes(heap.bytes), limit },
       });
     }
   };
   for (const { owner, spec } of templates) {
-    const containers = spec?.containers?.filter((c) => memoryLimit(c) && (c.env?.length || c.args?.length || c.command?.length)) ?? [];
-    if (containers.length === 0 || !containers.some((c) => oversizedHeap(c, true))) continue;
+    const containers = spec?.containers?.filter((c) => memoryLimit(c) && (c.env?.length || c.envFrom?.length || c.args?.length || c.command?.length)) ?? [];
+    if (containers.length === 0 || !containers.some((c) => oversizedHeap(state, owner.metadata.namespace ?? 'default', c, true))) continue;
     for (const pod of state.podsOf(owner)) if (isActivePod(pod)) checkPod(pod, pod.spec?.containers ?? []);
   }
   for (const pod of state.pods) {
@@ -380,6 +399,25 @@ const SPECS: OomSpec[] = [
   heapSpec('jvm-ram-percentage', 'JVM', '-XX:MaxRAMPercentage', 'lower -XX:MaxRAMPercentage to 75 or less'),
   heapSpec('nodejs-heap', 'Node.js', '--max-old-space-size', 'set --max-old-space-size to about 75% of the limit (in MiB)'),
   heapSpec('go-memlimit', 'Go', 'GOMEMLIMIT', 'set GOMEMLIMIT to about 90% of the limit'),
+  {
+    kind: 'configmap-heap', hops: 2, title: 'Heap flag from a ConfigMap does not fit in the container memory limit',
+    description:
+      'The runtime heap flag (-Xmx, -XX:MaxRAMPercentage, --max-old-space-size, GOMEMLIMIT) reaches the memory limit, and it comes from a ConfigMap ' +
+      '(env valueFrom.configMapKeyRef or envFrom): the ConfigMap is what to change. Chain: Pod OOMKilled ← container env ← ConfigMap. ' +
+      'Fix: lower the flag in the ConfigMap to about 75% of the limit (and restart the pods), or raise the limit.',
+    report: (g) => {
+      const flags = [...new Set(g.issues.map((i) => i.facts?.flag))].join('; ');
+      return {
+        title: `ConfigMap ${displayName(g.rootCause)} sets ${flags}, more than the ${limitOf(g)} memory limit of ${g.workloads.map(workloadLabel).join(', ')}`,
+        explanation: `${subject(g)} ${g.issues.some((i) => i.severity === 'critical') ? 'are being OOM-killed' : 'will be OOM-killed under load'}: their heap setting, read from ConfigMap ${displayName(g.rootCause)}, allows ${g.issues[0].facts?.heap} although the container may use only ${limitOf(g)}.`,
+        chain: [`Pod ${g.issues[0].pod.metadata.namespace}/${g.issues[0].pod.metadata.name}: memory limit ${limitOf(g)} ← container ${g.issues[0].container} env ← ConfigMap ${displayName(g.rootCause)}: ${flags}`],
+        remediation: [
+          `${kubectl(g.rootCause.namespace, `edit configmap/${g.rootCause.name}`)}  # heap ≈ 75% of ${limitOf(g)}`,
+          `then restart: ${kubectl(g.workloads[0].namespace, `rollout restart ${g.workloads[0].kind.toLowerCase()}/${g.workloads[0].name}`)}`,
+        ],
+      };
+    },
+  },
   {
     kind: 'memory-emptydir', title: 'Memory-backed emptyDir fills the container\'s memory limit',
     description:
