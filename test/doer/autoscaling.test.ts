@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deployment, detect, diagnoseObjects, event, firstFindingFor, healthyNodes, obj } from './fixtures.js';
-import { diagnoseExample, exampleExists, hpa, hpaCondition } from './controller-fixtures.js';
+import { diagnoseExample, exampleExists, hpa, hpaCondition, notReadyStatus } from './controller-fixtures.js';
 
 /** tomcat with a logging sidecar; `sidecarRequests` decides whether the sidecar asks for CPU. */
 function tomcat(sidecarRequests: boolean) {
@@ -159,5 +159,112 @@ describe.skipIf(!exampleExists('046-autoscaling-hpa-sidecar-missing-cpu-request'
     const first = firstFindingFor(report, label.symptom!.kind, label.symptom!.name);
     expect(first?.category).toBe(label.category);
     expect(label.rootCause).toContainEqual(first?.rootCause);
+  });
+});
+
+describe.each(['custom', 'external'] as const)('autoscaling.%s-metrics-unavailable', (api) => {
+  const metric = api === 'custom'
+    ? { type: 'Pods', pods: { metric: { name: 'http_requests_per_second' }, target: { type: 'AverageValue', averageValue: '100' } } }
+    : { type: 'External', external: { metric: { name: 'queue_messages_ready' }, target: { type: 'AverageValue', averageValue: '30' } } };
+  const reason = api === 'custom' ? 'FailedGetPodsMetric' : 'FailedGetExternalMetric';
+  const notServed = api === 'custom'
+    ? 'unable to get metric http_requests_per_second: unable to fetch metrics from custom metrics API: the server could not find the requested resource (get pods.custom.metrics.k8s.io *)'
+    : 'unable to get external metric shop/queue_messages_ready/nil: unable to fetch metrics from external metrics API: the server could not find the requested resource (get queue_messages_ready.external.metrics.k8s.io)';
+  const withMessage = (message: string) => {
+    const h = hpa('worker', 'shop', 'worker', { metrics: [metric], conditions: [hpaCondition('ScalingActive', 'False', reason, `the HPA was unable to compute the replica count: ${message}`)] });
+    return [...deployment('worker', { namespace: 'shop' }).all, h, event(h, 'Warning', reason, message, { component: 'horizontal-pod-autoscaler', count: 40 })];
+  };
+
+  it('points at the missing APIService when no adapter serves the API', () => {
+    const [d] = detect(`autoscaling.${api}-metrics-unavailable`, withMessage(notServed));
+    expect(d.rootCause).toEqual({ kind: 'APIService', name: `v1beta1.${api}.metrics.k8s.io` });
+    expect(d.evidence[0]).toContain('the server could not find the requested resource');
+  });
+
+  it('names the HPA when the adapter runs but has no such metric', () => {
+    const missing = `unable to get metric http_requests_per_second: unable to fetch metrics from ${api} metrics API: the server could not find the metric http_requests_per_second for pods`;
+    const [d] = detect(`autoscaling.${api}-metrics-unavailable`, withMessage(missing));
+    expect(d.rootCause).toEqual({ kind: 'HorizontalPodAutoscaler', namespace: 'shop', name: 'worker' });
+  });
+
+  it('stays quiet for an HPA whose metric works', () => {
+    expect(detect(`autoscaling.${api}-metrics-unavailable`, [hpa('worker', 'shop', 'worker', { metrics: [metric] })])).toEqual([]);
+  });
+});
+
+describe('autoscaling.hpa-no-metrics-from-unready-pods', () => {
+  const UNREADY = 'failed to get cpu utilization: did not receive metrics for targeted pods (pods might be unready)';
+
+  it('depends on the target\'s unready pods and names the target', () => {
+    const app = deployment('llm-proxy', { namespace: 'ai', replicas: 2, podStatus: notReadyStatus() });
+    const h = hpa('llm-proxy', 'ai', 'llm-proxy', { conditions: [hpaCondition('ScalingActive', 'False', 'FailedGetResourceMetric', `the HPA was unable to compute the replica count: ${UNREADY}`)] });
+    const [d] = detect('autoscaling.hpa-no-metrics-from-unready-pods', [...app.all, h]);
+    expect(d.rootCause).toEqual({ kind: 'Deployment', namespace: 'ai', name: 'llm-proxy' });
+    expect(d.dependsOn).toContainEqual({ kind: 'Pod', namespace: 'ai', name: app.pods[0].metadata.name });
+  });
+
+  it('stays quiet once the HPA computes its metrics again', () => {
+    const h = hpa('llm-proxy', 'ai', 'llm-proxy');
+    (h.status as Record<string, unknown>).lastScaleTime = '2026-11-28T09:59:00Z';
+    const old = event(h, 'Warning', 'FailedGetResourceMetric', UNREADY, { component: 'horizontal-pod-autoscaler', secondsAgo: 3000 });
+    expect(detect('autoscaling.hpa-no-metrics-from-unready-pods', [...deployment('llm-proxy', { namespace: 'ai' }).all, h, old])).toEqual([]);
+  });
+});
+
+describe('autoscaling.hpa-rescale-failed', () => {
+  it('names the target whose scale update is refused', () => {
+    const message = 'New size: 6; reason: cpu resource utilization (percentage of request) above target; error: admission webhook "validate.kyverno.svc-fail" denied the request: replicas must not exceed 4';
+    const h = hpa('api', 'shop', 'api', { conditions: [hpaCondition('AbleToScale', 'False', 'FailedUpdateScale', 'the HPA controller was unable to update the target scale: admission webhook "validate.kyverno.svc-fail" denied the request: replicas must not exceed 4')] });
+    const [d] = detect('autoscaling.hpa-rescale-failed', [...deployment('api', { namespace: 'shop' }).all, h, event(h, 'Warning', 'FailedRescale', message, { component: 'horizontal-pod-autoscaler' })]);
+    expect(d.rootCause).toEqual({ kind: 'Deployment', namespace: 'shop', name: 'api' });
+    expect(d.evidence.join('\n')).toContain('FailedRescale: New size: 6');
+  });
+
+  it('stays quiet for an HPA that rescaled successfully', () => {
+    const h = hpa('api', 'shop', 'api');
+    expect(detect('autoscaling.hpa-rescale-failed', [h, event(h, 'Normal', 'SuccessfulRescale', 'New size: 4; reason: cpu resource utilization (percentage of request) above target', { component: 'horizontal-pod-autoscaler' })])).toEqual([]);
+  });
+});
+
+describe('autoscaling.hpa-invalid-selector', () => {
+  it('names the target that exposes no selector', () => {
+    const h = hpa('runner', 'ci', 'runner', { targetKind: 'RunnerDeployment', conditions: [hpaCondition('ScalingActive', 'False', 'InvalidSelector', 'the HPA target\'s scale is missing a selector')] });
+    const [d] = detect('autoscaling.hpa-invalid-selector', [h]);
+    expect(d.rootCause).toEqual({ kind: 'RunnerDeployment', namespace: 'ci', name: 'runner' });
+  });
+
+  it('stays quiet for a valid target', () => {
+    expect(detect('autoscaling.hpa-invalid-selector', [hpa('api', 'shop', 'api')])).toEqual([]);
+  });
+});
+
+describe('autoscaling.cluster-autoscaler-no-scale-up', () => {
+  const pendingPods = (message: string) => {
+    const app = deployment('trainer', { namespace: 'ml', replicas: 2, podStatus: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', lastTransitionTime: '2026-11-28T09:40:00Z' }] } });
+    return [...healthyNodes(), ...app.all, ...app.pods.map((p) => event(p, 'Normal', 'NotTriggerScaleUp', message, { component: 'cluster-autoscaler', count: 20 }))];
+  };
+
+  it('names the workload whose pods no node group can take', () => {
+    const [d] = detect('autoscaling.cluster-autoscaler-no-scale-up', pendingPods("pod didn't trigger scale-up: 2 max node group size reached"));
+    expect(d.rootCause).toEqual({ kind: 'Deployment', namespace: 'ml', name: 'trainer' });
+    expect(d.title).toContain('node groups at maximum size');
+    expect(d.affected).toHaveLength(1);
+  });
+
+  it('stays quiet for pods that were scaled up for', () => {
+    expect(detect('autoscaling.cluster-autoscaler-no-scale-up', pendingPods("pod triggered scale-up: [{gpu-pool 1->2 (max: 4)}]"))).toEqual([]);
+  });
+});
+
+describe('autoscaling.hpa-min-equals-max / hpa-disabled-target-at-zero (info)', () => {
+  it('reports a pinned range and an idle HPA', () => {
+    expect(detect('autoscaling.hpa-min-equals-max', [hpa('api', 'shop', 'api', { min: 3, max: 3 })])[0].evidence).toEqual(['HorizontalPodAutoscaler shop/api: spec.minReplicas=3 spec.maxReplicas=3']);
+    const idle = hpa('api', 'shop', 'api', { conditions: [hpaCondition('ScalingActive', 'False', 'ScalingDisabled', 'scaling is disabled since the replica count of the target is zero')] });
+    expect(detect('autoscaling.hpa-disabled-target-at-zero', [idle])[0].rootCause).toEqual({ kind: 'Deployment', namespace: 'shop', name: 'api' });
+  });
+
+  it('stays quiet for a working HPA with a range', () => {
+    expect(detect('autoscaling.hpa-min-equals-max', [hpa('api', 'shop', 'api')])).toEqual([]);
+    expect(detect('autoscaling.hpa-disabled-target-at-zero', [hpa('api', 'shop', 'api')])).toEqual([]);
   });
 });
