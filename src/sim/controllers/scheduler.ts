@@ -23,6 +23,8 @@ export class DefaultScheduler {
   private readonly order: string[] = [];
   private readonly queue: WorkQueue;
   private readonly unschedulable = new Set<string>();
+  /** Pods placed on a node but waiting for their WaitForFirstConsumer claims to be provisioned. */
+  private readonly assumed = new Map<string, { nodeName: string; claims: string[] }>();
   private readonly unwatchNodes: () => void;
   private nextStart = 0;
 
@@ -61,6 +63,11 @@ export class DefaultScheduler {
     if (!snap) return;
     addAmounts(snap.requested, podRequests(pod), sign);
     snap.podCount += sign;
+    const owner = pod.metadata.ownerReferences?.find((o) => o.controller)?.uid;
+    if (owner) {
+      snap.ownerCounts ??= new Map();
+      snap.ownerCounts.set(owner, (snap.ownerCounts.get(owner) ?? 0) + sign);
+    }
     for (const port of podHostPorts(pod)) {
       if (sign > 0) snap.usedHostPorts.add(port);
       else snap.usedHostPorts.delete(port);
@@ -98,38 +105,76 @@ export class DefaultScheduler {
       this.unschedulable.delete(key);
       return;
     }
+    const [namespace, name] = splitKey(key);
+    const waiting = this.assumed.get(key);
+    if (waiting) return this.bindAfterVolumes(key, waiting);
     const volumes = this.checkVolumes(pod);
     const snapshots = this.order.map((n) => this.nodes.get(n)!);
     const start = this.nextStart++ % Math.max(1, snapshots.length);
     const placement = placePod(pod, snapshots, start, volumes.preFilterMessage);
-    const [namespace, name] = splitKey(key);
     if ('nodeName' in placement) {
       this.unschedulable.delete(key);
-      for (const claim of volumes.waitingForConsumer) {
-        this.ctx.store.mutate(resourceTypes.persistentvolumeclaims, namespace, claim, (pvc) => {
-          pvc.metadata.annotations = { ...pvc.metadata.annotations, 'volume.kubernetes.io/selected-node': placement.nodeName };
-        });
+      if (volumes.waitingForConsumer.length) {
+        // PreBind: ask for provisioning on the chosen node, bind once the claims are bound.
+        for (const claim of volumes.waitingForConsumer) this.selectNode(namespace!, claim, placement.nodeName);
+        this.assumed.set(key, { nodeName: placement.nodeName, claims: volumes.waitingForConsumer });
+        this.queue.addAfter(key, 1_000);
+        return;
       }
-      const bound = this.ctx.store.mutate(resourceTypes.pods, namespace, name, (p) => {
-        (p.spec as { nodeName?: string }).nodeName = placement.nodeName;
-        const status = (p.status ??= {}) as { conditions?: Condition[] };
-        status.conditions = setCondition(status.conditions, { type: 'PodScheduled', status: 'True', lastProbeTime: null }, this.ctx.clock.now());
-      });
-      emitEvent(this.ctx, bound, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${placement.nodeName}`, SCHEDULER);
+      this.bind(namespace!, name, placement.nodeName);
       return;
     }
+    this.unschedulable.add(key);
+    this.fail(key, namespace!, name, placement.message);
+    this.queue.addAfter(key, RETRY_MS);
+  }
+
+  private fail(key: string, namespace: string, name: string, message: string): void {
     this.unschedulable.add(key);
     const updated = this.ctx.store.mutate(resourceTypes.pods, namespace, name, (p) => {
       const status = (p.status ??= {}) as { phase?: string; conditions?: Condition[] };
       status.phase ??= 'Pending';
       status.conditions = setCondition(
         status.conditions,
-        { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: placement.message, lastProbeTime: null },
+        { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null },
         this.ctx.clock.now(),
       );
     });
-    emitEvent(this.ctx, updated, 'Warning', 'FailedScheduling', placement.message, SCHEDULER);
-    this.queue.addAfter(key, RETRY_MS);
+    emitEvent(this.ctx, updated, 'Warning', 'FailedScheduling', message, SCHEDULER);
+  }
+
+  private bind(namespace: string, name: string, nodeName: string): void {
+    const bound = this.ctx.store.mutate(resourceTypes.pods, namespace, name, (p) => {
+      (p.spec as { nodeName?: string }).nodeName = nodeName;
+      const status = (p.status ??= {}) as { conditions?: Condition[] };
+      status.conditions = setCondition(status.conditions, { type: 'PodScheduled', status: 'True', lastProbeTime: null }, this.ctx.clock.now());
+    });
+    emitEvent(this.ctx, bound, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${nodeName}`, SCHEDULER);
+  }
+
+  private selectNode(namespace: string, claim: string, nodeName: string): void {
+    this.ctx.store.mutate(resourceTypes.persistentvolumeclaims, namespace, claim, (pvc) => {
+      pvc.metadata.annotations = { ...pvc.metadata.annotations, 'volume.kubernetes.io/selected-node': nodeName };
+    });
+  }
+
+  /** The VolumeBinding PreBind wait: bind when every claim is bound; a provisioner that gave up drops the selected node. */
+  private bindAfterVolumes(key: string, waiting: { nodeName: string; claims: string[] }): void {
+    const [namespace, name] = splitKey(key);
+    const claims = waiting.claims.map((c) => this.ctx.store.get(resourceTypes.persistentvolumeclaims, namespace, c) as unknown as PersistentVolumeClaim | undefined);
+    if (claims.every((c) => c?.status?.phase === 'Bound')) {
+      this.assumed.delete(key);
+      this.bind(namespace!, name, waiting.nodeName);
+      return;
+    }
+    const failed = claims.find((c) => c && c.status?.phase !== 'Bound' && !c.metadata.annotations?.['volume.kubernetes.io/selected-node']);
+    if (failed) {
+      this.assumed.delete(key);
+      this.fail(key, namespace!, name, `running PreBind plugin "VolumeBinding": binding volumes: provisioning failed for PVC "${failed.metadata.name}"`);
+      this.queue.addAfter(key, RETRY_MS / 2);
+      return;
+    }
+    this.queue.addAfter(key, 1_000);
   }
 
   /**

@@ -12,6 +12,8 @@ export interface NodeSnapshot {
   requested: ResourceAmounts;
   podCount: number;
   usedHostPorts: Set<string>;
+  /** Pods per controlling owner uid, for spreading replicas (the default topology spread). */
+  ownerCounts?: Map<string, number>;
 }
 
 export type Placement = { nodeName: string } | { message: string };
@@ -101,9 +103,12 @@ function filterNode(pod: Pod, request: ResourceAmounts, snap: NodeSnapshot): Ver
   return reasons.length ? { fit: false, reasons, resolvable: true } : { fit: true };
 }
 
-/** LeastAllocated over cpu and memory, as the default NodeResourcesFit scoring strategy. */
-function score(request: ResourceAmounts, snap: NodeSnapshot): number {
-  let total = 0;
+/**
+ * LeastAllocated over cpu and memory (the default NodeResourcesFit strategy), minus a penalty
+ * per sibling pod already on the node, as the default pod topology spread does for replicas.
+ */
+function score(request: ResourceAmounts, snap: NodeSnapshot, owner: string | undefined): number {
+  let total = owner ? -(snap.ownerCounts?.get(owner) ?? 0) : 0;
   for (const resource of ['cpu', 'memory']) {
     const capacity = snap.allocatable[resource] ?? 0;
     if (capacity <= 0) continue;
@@ -146,6 +151,7 @@ export function placePod(pod: Pod, nodes: NodeSnapshot[], startIndex = 0, preFil
     return { message: fitErrorMessage(nodes.length, new Map(), preemption, preFilterMessage) };
   }
   const request = podRequests(pod);
+  const owner = pod.metadata.ownerReferences?.find((o) => o.controller)?.uid;
   const wanted = feasibleNodesToFind(nodes.length);
   const reasons = new Map<string, number>();
   let best: { snap: NodeSnapshot; score: number } | undefined;
@@ -155,7 +161,7 @@ export function placePod(pod: Pod, nodes: NodeSnapshot[], startIndex = 0, preFil
     const verdict = filterNode(pod, request, snap);
     if (verdict.fit) {
       feasible++;
-      const s = score(request, snap);
+      const s = score(request, snap, owner);
       if (!best || s > best.score || (s === best.score && snap.node.metadata.name < best.snap.node.metadata.name)) best = { snap, score: s };
       continue;
     }

@@ -86,7 +86,12 @@ export class VolumeController {
     emitEvent(this.ctx, stored, 'Normal', 'Provisioning', volumeMessages.provisioning(`${namespace}/${name}`), source);
     if (failure) {
       emitEvent(this.ctx, stored, 'Warning', 'ProvisioningFailed', volumeMessages.provisioningFailed(className, failure.message), source);
-      this.queue.addAfter(key, RETRY_MS);
+      // Like the external provisioner, give the node choice back to the scheduler.
+      if (selectedNode) {
+        this.ctx.store.mutate(resourceTypes.persistentvolumeclaims, namespace, name!, (obj) => {
+          delete obj.metadata.annotations?.['volume.kubernetes.io/selected-node'];
+        });
+      } else this.queue.addAfter(key, RETRY_MS);
       return;
     }
     const since = this.provisioningSince.get(key) ?? this.ctx.clock.now();

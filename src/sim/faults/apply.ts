@@ -114,10 +114,13 @@ class FaultApplier {
   }
 
   /** Deletes matching running pods so their controllers recreate them under the fault. */
-  restartPods(predicate: (pod: Pod) => boolean): void {
+  restartPods(predicate: (pod: Pod) => boolean, includeJobPods = false): void {
     for (const obj of this.ctx.store.list(resourceTypes.pods).items) {
       const pod = obj as unknown as Pod;
-      if (pod.metadata.deletionTimestamp || !pod.metadata.ownerReferences?.length || !predicate(pod)) continue;
+      // Only pods a controller replaces are restarted; Job pods are left alone unless asked,
+      // since losing them changes the Job's outcome.
+      const owner = pod.metadata.ownerReferences?.find((o) => o.controller)?.kind;
+      if (pod.metadata.deletionTimestamp || !owner || (owner === 'Job' && !includeJobPods) || !predicate(pod)) continue;
       this.ctx.store.delete(resourceTypes.pods, pod.metadata.namespace, pod.metadata.name);
     }
   }
@@ -306,7 +309,7 @@ const handlers: { [T in Fault['type']]: Handler<T> } = {
   },
   'device-plugin-failure': (a, f) => {
     const nodes = new Set(a.nodes().map((n) => n.metadata.name));
-    if (f.restartPods) a.restartPods((p) => nodes.has(p.spec?.nodeName ?? '') && (podRequests(p)[f.resource] ?? 0) > 0);
+    if (f.restartPods) a.restartPods((p) => nodes.has(p.spec?.nodeName ?? '') && (podRequests(p)[f.resource] ?? 0) > 0, true);
     return a.nodeScope();
   },
   'webhook-failure': (a, f) => {

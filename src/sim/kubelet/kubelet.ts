@@ -212,7 +212,8 @@ export class KubeletFleet {
         const on = pressure?.condition === type;
         const before = getCondition(status.conditions, type);
         const [reason, message] = on ? spec.on : spec.off;
-        if (before && before.status !== (on ? 'True' : 'False')) events.push([reason, msg.nodeStatus(name, reason)]);
+        const eventReason = reason.replace(/^Kubelet/, 'Node');
+        if (before && before.status !== (on ? 'True' : 'False')) events.push([eventReason, msg.nodeStatus(name, eventReason)]);
         status.conditions = setCondition(status.conditions, { type, status: on ? 'True' : 'False', reason, message }, now, ['lastHeartbeatTime']);
       }
       const ready = getCondition(status.conditions, 'Ready');
@@ -316,7 +317,7 @@ export class KubeletFleet {
       }
       const cni = this.faults.find('cni-failure', { metadata: this.nodeMeta(nodeName) });
       if (cni) {
-        const sandbox = hex(`${pod.metadata.uid}/${now}`);
+        const sandbox = hex(`sandbox/${pod.metadata.uid}`);
         this.podEvent(pod, 'Warning', 'FailedCreatePodSandBox', msg.sandboxFailed(`rpc error: code = Unknown desc = failed to setup network for sandbox "${sandbox}": plugin type="${cni.plugin}" failed (add): ${cni.message}`));
         this.writeStatus(pod, rt, node);
         return this.queue.addAfter(key, SANDBOX_RETRY_MS);

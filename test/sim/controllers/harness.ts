@@ -2,6 +2,7 @@ import { ManualClock } from '../../../src/sim/clock.js';
 import { createCluster, defaultCluster, type LoadedCluster } from '../../../src/sim/clusterdef/index.js';
 import { startControlPlane, type ControlPlane } from '../../../src/sim/controllers/manager.js';
 import { resourceTypes, Store, type KubeObject, type StoredObject } from '../../../src/sim/store/index.js';
+import { volcanoCrds } from '../../../src/sim/volcano-crds.js';
 
 /** A simulated cluster without the HTTP server: store, control plane and kubelets on a manual clock. */
 export interface TestCluster {
@@ -20,6 +21,8 @@ export function startTestCluster(options: { cluster?: LoadedCluster; defaultSche
   const clock = new ManualClock(Date.UTC(2026, 10, 28, 8, 0, 0));
   const store = new Store({ clock, podTermination: 'kubelet' });
   const ctx = { store, clock };
+  // As startSimulator does: Volcano's CRDs are installed, so PodGroups can be created.
+  for (const crd of volcanoCrds) store.create(resourceTypes.customresourcedefinitions, crd);
   const plane = startControlPlane(ctx, { defaultScheduler: options.defaultScheduler });
   createCluster(ctx, options.cluster ?? defaultCluster);
   clock.advance(0);
