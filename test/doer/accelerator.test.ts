@@ -347,8 +347,9 @@ const cases: Case[] = [
   {
     id: 'accelerator.invalid-accelerator-request',
     objects: () => {
+      // The PyTorchJob itself is a CRD that snapshots rarely carry: only its event is in the input.
       const job = obj('PyTorchJob', 'kubeflow.org/v1', 'llama-ft', 'ml', { spec: { pytorchReplicaSpecs: { Worker: { replicas: 2 } } } });
-      return [gpuNode('gpu-1', 8), job, event(job, 'Warning', 'FailedCreatePod', 'Error creating: Pod "llama-ft-worker-0" is invalid: spec.containers[0].resources.requests[nvidia.com/gpu]: Invalid value: "500m": must be an integer', { component: 'pytorchjob-controller', count: 12 })];
+      return [gpuNode('gpu-1', 8), event(job, 'Warning', 'FailedCreatePod', 'Error creating: Pod "llama-ft-worker-0" is invalid: spec.containers[0].resources.requests[nvidia.com/gpu]: Invalid value: "500m": must be an integer', { component: 'pytorchjob-controller', count: 12 })];
     },
     rootCause: { kind: 'PyTorchJob', name: 'llama-ft' },
     evidence: 'Invalid value: "500m": must be an integer',
@@ -386,7 +387,7 @@ const cases: Case[] = [
       const worker = (i: number, status: Record<string, unknown>, nodeName?: string) => obj('Pod', 'v1', `llama-ft-worker-${i}`, 'ml', { spec: { ...spec, ...(nodeName ? { nodeName } : {}) }, status }, { ownerReferences: [ownerRef(job)], labels: { 'training.kubeflow.org/job-name': 'llama-ft' } });
       const waiting = worker(1, unschedulableStatus(INSUFFICIENT_GPU(1)));
       return [gpuNode('gpu-1', 8), ...daemonSet('nvidia-device-plugin-daemonset', 'kube-system', 'nvcr.io/nvidia/k8s-device-plugin:v0.16.2', ['gpu-1'], (_n, s) => runningStatus(s)).all,
-        job, worker(0, runningStatus(spec), 'gpu-1'), waiting, event(waiting, 'Warning', 'FailedScheduling', INSUFFICIENT_GPU(1), { component: 'default-scheduler', count: 20 })];
+        worker(0, runningStatus(spec), 'gpu-1'), waiting, event(waiting, 'Warning', 'FailedScheduling', INSUFFICIENT_GPU(1), { component: 'default-scheduler', count: 20 })];
     },
     rootCause: { kind: 'PyTorchJob', name: 'llama-ft' },
     evidence: 'llama-ft-worker-0: Running on gpu-1',

@@ -12,19 +12,28 @@ import { aiWorkloadOf } from './devices.js';
 
 const CREATE_FAILURES = new Set(['FailedCreate', 'FailedCreatePod', 'FailedCreatePods', 'PodCreationFailed']);
 
-/** FailedCreate events whose message matches, with the object they are about, newest per object. */
-function failedCreates(state: ClusterState, pattern: RegExp): Array<{ owner: KubeObject; event: Event; match: RegExpExecArray }> {
-  const found = new Map<string, { owner: KubeObject; event: Event; match: RegExpExecArray }>();
+interface CreateFailure {
+  /** The controller that failed to create pods (may be a custom resource absent from the snapshot). */
+  owner: ObjectRef;
+  /** The object a person edits for it. */
+  workload: ObjectRef;
+  event: Event;
+  match: RegExpExecArray;
+}
+
+/** FailedCreate events whose message matches, newest per involved object, in one pass over the events. */
+function failedCreates(state: ClusterState, pattern: RegExp): CreateFailure[] {
+  const found = new Map<string, CreateFailure>();
   for (const e of state.events) {
     if (!CREATE_FAILURES.has(e.reason ?? '')) continue;
-    const match = pattern.exec(e.message ?? '');
     const inv = e.involvedObject;
-    if (!match || !inv?.kind || !inv.name) continue;
-    const owner = state.get(inv.kind, inv.namespace || undefined, inv.name);
-    if (!owner) continue;
+    if (!inv?.kind || !inv.name || !pattern.test(e.message ?? '')) continue;
+    const ref: ObjectRef = { kind: inv.kind, namespace: inv.namespace || undefined, name: inv.name };
     const key = `${inv.kind}/${inv.namespace}/${inv.name}`;
-    const newest = state.eventsFor({ kind: inv.kind, namespace: inv.namespace || undefined, name: inv.name }).find((x) => CREATE_FAILURES.has(x.reason ?? '') && pattern.test(x.message ?? ''));
-    if (!found.has(key)) found.set(key, { owner, event: newest ?? e, match: pattern.exec(newest?.message ?? e.message ?? '') ?? match });
+    if (found.has(key)) continue;
+    const newest = state.eventsFor(ref).find((x) => CREATE_FAILURES.has(x.reason ?? '') && pattern.test(x.message ?? '')) ?? e;
+    const obj = state.find<KubeObject>(ref);
+    found.set(key, { owner: ref, workload: obj ? aiWorkloadOf(state, obj) : ref, event: newest, match: pattern.exec(newest.message ?? '')! });
   }
   return [...found.values()];
 }
@@ -44,17 +53,16 @@ export const runtimeClassMissingScenario: Scenario = {
   hops: 2,
   detect(state) {
     const detections: Detection[] = [];
-    for (const { owner, event, match } of failedCreates(state, RUNTIME_CLASS_MISSING)) {
+    for (const { owner, workload: w, event, match } of failedCreates(state, RUNTIME_CLASS_MISSING)) {
       const name = match[1];
       if (state.get('RuntimeClass', undefined, name)) continue;
-      const w = aiWorkloadOf(state, owner);
       detections.push({
         resource: w,
         rootCause: { kind: 'RuntimeClass', name },
         affected: [w],
         title: `RuntimeClass ${name} does not exist; ${w.kind} ${displayName(w)} cannot create pods`,
         explanation: `${w.kind} ${displayName(w)} sets runtimeClassName: ${name}; the API server rejects its pods because no RuntimeClass "${name}" exists.`,
-        evidence: [`${w.kind} ${displayName(w)} ← ${owner.kind} ${owner.metadata.name}: FailedCreate ← RuntimeClass "${name}" not found`, eventLine(owner, event)],
+        evidence: [`${w.kind} ${displayName(w)} ← ${owner.kind} ${owner.name}: FailedCreate ← RuntimeClass "${name}" not found`, eventLine(owner, event)],
         remediation: [
           `kubectl apply -f - <<EOF\napiVersion: node.k8s.io/v1\nkind: RuntimeClass\nmetadata:\n  name: ${name}\nhandler: ${name}\nEOF`,
           `or remove runtimeClassName: ${kubectl(w.namespace, `edit ${kubectlRef(w)}`)}`,
@@ -81,8 +89,7 @@ export const invalidRequestScenario: Scenario = {
     '(advertised as whole devices). Fix: set equal integer request and limit.',
   detect(state) {
     const detections: Detection[] = [];
-    for (const { owner, event, match } of failedCreates(state, INVALID_ACCELERATOR_REQUEST)) {
-      const w: ObjectRef = aiWorkloadOf(state, owner);
+    for (const { owner, workload: w, event, match } of failedCreates(state, INVALID_ACCELERATOR_REQUEST)) {
       detections.push({
         resource: w,
         rootCause: w,

@@ -178,6 +178,15 @@ export const gangSpreadScenario: Scenario = {
   },
 };
 
+const DISTRIBUTED = /torchrun|torch\.distributed|deepspeed|mpirun|horovodrun|accelerate launch|--nnodes|MASTER_ADDR|--rdzv/;
+
+/** A training CR (PyTorchJob, MPIJob...) or pods that launch a distributed run. */
+function isDistributed(workload: ObjectRef, pod: Pod): boolean {
+  if (!['Deployment', 'ReplicaSet', 'StatefulSet', 'Job', 'Pod', 'DaemonSet'].includes(workload.kind)) return true;
+  if (workload.kind === 'Deployment' || workload.kind === 'DaemonSet') return false;
+  return (pod.spec?.containers ?? []).some((c) => DISTRIBUTED.test([...(c.command ?? []), ...(c.args ?? []), ...(c.env ?? []).map((e) => e.name)].join(' ')));
+}
+
 export const partialGangScenario: Scenario = {
   id: 'accelerator.distributed-job-partially-placed',
   category: 'accelerator',
@@ -190,20 +199,24 @@ export const partialGangScenario: Scenario = {
   detect(state) {
     const pending = unschedulablePods(state).filter((u) => acceleratorRequests(u.pod).length > 0 && !groupOf(u.pod));
     if (pending.length === 0) return [];
-    const byJob = new Map<string, { workload: ObjectRef; waiting: Pod[] }>();
+    const jobs = new Map<string, { workload: ObjectRef; waiting: Pod[]; running: Pod[] }>();
+    const keyOf = (w: ObjectRef) => `${w.kind}/${w.namespace}/${w.name}`;
     for (const u of pending) {
       const w = aiWorkloadOf(state, u.pod);
-      const key = `${w.kind}/${w.namespace}/${w.name}`;
-      const entry = byJob.get(key) ?? { workload: w, waiting: [] };
+      const entry = jobs.get(keyOf(w)) ?? { workload: w, waiting: [], running: [] };
       entry.waiting.push(u.pod);
-      byJob.set(key, entry);
+      jobs.set(keyOf(w), entry);
+    }
+    // Running accelerator pods of the same jobs (the job object itself may be a CRD absent from the input).
+    for (const pod of state.pods) {
+      if (pod.status?.phase !== 'Running' || !pod.spec?.nodeName || groupOf(pod) || acceleratorRequests(pod).length === 0) continue;
+      const entry = jobs.get(keyOf(aiWorkloadOf(state, pod)));
+      if (entry) entry.running.push(pod);
     }
     const detections: Detection[] = [];
-    for (const { workload, waiting } of byJob.values()) {
-      const owner = state.find(workload);
-      const siblings = owner ? state.podsOf(owner) : [];
-      const running = siblings.filter((p) => p.status?.phase === 'Running' && acceleratorRequests(p).length > 0);
-      if (running.length === 0) continue;
+    for (const { workload, waiting, running } of jobs.values()) {
+      // Independent replicas (a Deployment, a plain parallel Job) are not one distributed job.
+      if (running.length === 0 || !isDistributed(workload, running[0])) continue;
       detections.push({
         resource: refOf(running[0]),
         rootCause: workload,

@@ -179,6 +179,12 @@ function failureTexts(state: ClusterState, pod: Pod): Array<{ where: string; tex
   return texts;
 }
 
+/** Cheap pre-check that skips the bulk of a cluster: running, every container ready and not flapping. */
+function looksHealthy(pod: Pod): boolean {
+  const statuses = pod.status?.containerStatuses;
+  return pod.status?.phase === 'Running' && !!statuses?.length && statuses.every((c) => c.ready && (c.restartCount ?? 0) < 3);
+}
+
 /** Failed pods of a Job that later completed are history, not a failure. */
 function isCurrentFailure(state: ClusterState, pod: Pod): boolean {
   if (isActivePod(pod)) return true;
@@ -204,7 +210,7 @@ function messageHits(state: ClusterState): MessageHit[] {
   if (cached) return cached;
   const hits: MessageHit[] = [];
   for (const pod of state.pods) {
-    if (!isCurrentFailure(state, pod)) continue;
+    if (looksHealthy(pod) || !isCurrentFailure(state, pod)) continue;
     const texts = failureTexts(state, pod);
     if (texts.length === 0) continue;
     const images = (pod.spec?.containers ?? []).map((c) => c.image ?? '').join(' ');

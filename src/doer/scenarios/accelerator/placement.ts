@@ -31,17 +31,23 @@ export interface PlacementItem {
   cause: PlacementCause;
 }
 
+const brokenCache = new WeakMap<ClusterState, AcceleratorNode[]>();
+
 /** A node's device plugin is broken: it advertises no usable device and its plugin pod fails or is missing. */
 export function brokenNodes(state: ClusterState): AcceleratorNode[] {
+  const cached = brokenCache.get(state);
+  if (cached) return cached;
   const all = acceleratorNodes(state);
-  return all.filter((an) => {
+  const vendorsWithPlugin = new Set(all.filter((o) => o.pluginPods.length > 0).map((o) => o.vendor));
+  const broken = all.filter((an) => {
     if (!an.noDevices) return false;
     if (an.pluginTrouble.length || an.operatorTrouble.length) return true;
     // No plugin pod on this node, while the vendor's plugin runs elsewhere: the DaemonSet does not cover it.
-    if (an.pluginPods.length === 0) return all.some((o) => o.vendor === an.vendor && o.pluginPods.length > 0);
-    // A healthy plugin pod but capacity>0 and allocatable 0: every device marked unhealthy (another scenario).
-    return false;
+    // (A healthy plugin pod with allocatable 0 means every device was marked unhealthy: another scenario.)
+    return an.pluginPods.length === 0 && vendorsWithPlugin.has(an.vendor);
   });
+  brokenCache.set(state, broken);
+  return broken;
 }
 
 const cache = new WeakMap<ClusterState, PlacementItem[]>();
@@ -117,14 +123,22 @@ function brokenNodeScenario(spec: { id: string; title: string; description: stri
       const broken = brokenNodes(state).filter((an) => (spec.vendor ? an.vendor.id === spec.vendor : true) && (an.operatorTrouble.length > 0) === spec.operator);
       if (broken.length === 0) return [];
       const pending = pendingByBrokenNode(state);
+      const brokenSet = new Set(brokenNodes(state));
+      // Per vendor: does its plugin (or operator stack) fail on every node where it runs?
+      const failsEverywhere = new Map<Vendor, boolean>();
+      for (const o of acceleratorNodes(state)) {
+        if (o.pluginPods.length + o.operatorTrouble.length === 0) continue;
+        failsEverywhere.set(o.vendor, (failsEverywhere.get(o.vendor) ?? true) && brokenSet.has(o));
+      }
+      const nodesWithPlugin = new Map<Vendor, number>();
+      for (const o of acceleratorNodes(state)) if (o.pluginPods.length + o.operatorTrouble.length > 0) nodesWithPlugin.set(o.vendor, (nodesWithPlugin.get(o.vendor) ?? 0) + 1);
       const detections: Detection[] = [];
       for (const an of broken) {
         const troubles = spec.operator ? an.operatorTrouble : an.pluginTrouble;
         const failing = troubles[0]?.pod;
         const ds = failing ? state.workloadOf(failing) : undefined;
-        const sameVendor = acceleratorNodes(state).filter((o) => o.vendor === an.vendor && o.pluginPods.length + o.operatorTrouble.length > 0);
-        const failsEverywhere = !!ds && sameVendor.length > 1 && sameVendor.every((o) => brokenNodes(state).includes(o));
-        const root: ObjectRef = failsEverywhere && ds ? ds : refOf(an.node);
+        const everywhere = !!ds && (nodesWithPlugin.get(an.vendor) ?? 0) > 1 && failsEverywhere.get(an.vendor) === true;
+        const root: ObjectRef = everywhere && ds ? ds : refOf(an.node);
         const pods = pending.get(an.node.metadata.name) ?? [];
         const workloads = [...new Map(pods.map((u) => aiWorkloadOf(state, u.pod)).map((w) => [`${w.kind}/${w.namespace}/${w.name}`, w])).values()];
         const what = spec.operator

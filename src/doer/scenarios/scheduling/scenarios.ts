@@ -31,26 +31,46 @@ interface FitScenarioSpec {
   resolve(state: ClusterState, item: UnschedulablePod, context: NodeContext): Resolution | undefined;
 }
 
-/** Per-run facts about the nodes, computed once per scenario run (O(nodes)). */
+/**
+ * Per-run facts about the nodes, each computed at most once per scenario run (O(nodes) or
+ * O(pods)), so a thousand pending pods do not rescan the cluster a thousand times.
+ */
 export interface NodeContext {
   nodes: readonly Node[];
   maxAllocatable(resource: string): number;
+  /** Nodes with a NoSchedule/NoExecute taint of this key (any key when undefined). */
+  tainted(key: string | undefined): Node[];
+  cordoned(): Node[];
+  /** Nodes running as many active pods as status.allocatable.pods allows. */
+  full(): Node[];
+  /** Distinct values of a node label (topology domains). */
+  domains(key: string): number;
+  /** Any other per-run value, computed once per key. */
+  once<T>(key: string, compute: () => T): T;
+}
+
+function memo<T>(compute: (key: string) => T): (key: string) => T {
+  const values = new Map<string, T>();
+  return (key) => {
+    if (!values.has(key)) values.set(key, compute(key));
+    return values.get(key) as T;
+  };
 }
 
 function nodeContext(state: ClusterState): NodeContext {
-  const max = new Map<string, number>();
-  return {
-    nodes: state.nodes,
-    maxAllocatable(resource) {
-      let value = max.get(resource);
-      if (value === undefined) {
-        value = 0;
-        for (const n of state.nodes) value = Math.max(value, parseQuantity(n.status?.allocatable?.[resource]) ?? 0);
-        max.set(resource, value);
-      }
-      return value;
-    },
+  const nodes = state.nodes;
+  const max = memo((resource) => nodes.reduce((m, n) => Math.max(m, parseQuantity(n.status?.allocatable?.[resource]) ?? 0), 0));
+  const tainted = memo((key) => nodes.filter((n) => (n.spec?.taints ?? []).some((t) => (key ? t.key === key : true) && (t.effect === 'NoSchedule' || t.effect === 'NoExecute'))));
+  const once = memo((what) => (what === 'cordoned'
+    ? nodes.filter((n) => n.spec?.unschedulable)
+    : nodes.filter((n) => state.podsOnNode(n.metadata.name).filter(isActivePod).length >= (parseQuantity(n.status?.allocatable?.pods) ?? Infinity))));
+  const domains = memo((key) => new Set(nodes.map((n) => n.metadata.labels?.[key]).filter(Boolean)).size);
+  const values = new Map<string, unknown>();
+  const anyOnce = <T>(key: string, compute: () => T): T => {
+    if (!values.has(key)) values.set(key, compute());
+    return values.get(key) as T;
   };
+  return { nodes, maxAllocatable: max, tainted: (key) => tainted(key ?? ''), cordoned: () => once('cordoned'), full: () => once('full'), domains, once: anyOnce };
 }
 
 /** A scenario for one family of FailedScheduling reasons: each unschedulable pod goes to one scenario. */
@@ -163,10 +183,6 @@ function fmt(resource: string, value: number): string {
 const CONDITION_TAINT = /^node\.kubernetes\.io\/|^node\.cloudprovider\.kubernetes\.io\/uninitialized/;
 const CONTROL_PLANE_TAINT = /^node-role\.kubernetes\.io\/(control-plane|master)$/;
 
-function nodesWithTaint(nodes: readonly Node[], key: string | undefined): Node[] {
-  return nodes.filter((n) => (n.spec?.taints ?? []).some((t) => (key ? t.key === key : true) && (t.effect === 'NoSchedule' || t.effect === 'NoExecute')));
-}
-
 const untoleratedTaint = fitScenario({
   id: 'scheduling.untolerated-taint',
   title: 'Pods cannot go to tainted nodes',
@@ -178,7 +194,7 @@ const untoleratedTaint = fitScenario({
   kinds: ['taint'],
   resolve(state, item, ctx) {
     const key = item.primary.taintKey;
-    const tainted = nodesWithTaint(ctx.nodes, key);
+    const tainted = ctx.tainted(key);
     const w = state.workloadOf(item.pod);
     const taintText = key ? `{${key}: ${item.primary.taintValue ?? ''}}` : 'taints';
     const nodeIsCause = !!key && (CONDITION_TAINT.test(key) || CONTROL_PLANE_TAINT.test(key)) && tainted.length > 0;
@@ -283,10 +299,10 @@ const podAffinityUnsatisfied = fitScenario({
     'or none, or the selector matches nothing. Fix: scale the workload it depends on, or relax the affinity (preferred instead of required).',
   kinds: ['pod-affinity'],
   hops: 2,
-  resolve(state, item) {
+  resolve(state, item, ctx) {
     const w = state.workloadOf(item.pod);
     const terms = affinityTerms(item.pod, 'podAffinity');
-    const targets = terms.flatMap((t) => workloadsSelected(state, t.namespaces, t.selector)).filter((t) => !(t.kind === w.kind && t.name === w.name));
+    const targets = terms.flatMap((t) => ctx.once(`selected:${t.namespaces.join(',')}:${JSON.stringify(t.selector)}`, () => workloadsSelected(state, t.namespaces, t.selector))).filter((t) => !(t.kind === w.kind && t.name === w.name));
     const target = targets[0];
     const sel = terms.map((t) => `${formatSelector(t.selector)} per ${t.topologyKey}`).join('; ');
     if (target) {
@@ -329,7 +345,7 @@ const podAntiAffinityUnsatisfied = fitScenario({
     const terms = affinityTerms(item.pod, 'podAntiAffinity');
     const selfTerm = terms.find((t) => matchesSelector(t.selector, item.pod.metadata.labels));
     const topologyKey = selfTerm?.topologyKey ?? terms[0]?.topologyKey ?? 'kubernetes.io/hostname';
-    const domains = new Set(ctx.nodes.map((n) => n.metadata.labels?.[topologyKey]).filter(Boolean)).size;
+    const domains = ctx.domains(topologyKey);
     const replicas = (state.find(w)?.spec as { replicas?: number } | undefined)?.replicas;
     return {
       rootCause: w,
@@ -357,13 +373,16 @@ const existingAntiAffinity = fitScenario({
     'anti-affinity. Fix: narrow that workload\'s anti-affinity selector, or change this pod\'s labels.',
   kinds: ['existing-anti-affinity'],
   hops: 2,
-  resolve(state, item) {
+  resolve(state, item, ctx) {
     const w = state.workloadOf(item.pod);
     const ns = item.pod.metadata.namespace ?? 'default';
+    // Placed pods of the namespace that declare required anti-affinity, collected once per namespace.
+    const repellers = ctx.once(`anti:${ns}`, () => state.podsInNamespace(ns)
+      .filter((p) => p.spec?.nodeName && isActivePod(p) && p.spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length)
+      .map((p) => ({ pod: p, terms: affinityTerms(p, 'podAntiAffinity') })));
     let repeller: ObjectRef | undefined;
-    for (const p of state.podsInNamespace(ns)) {
-      if (!p.spec?.nodeName || !isActivePod(p)) continue;
-      if (affinityTerms(p, 'podAntiAffinity').some((t) => matchesSelector(t.selector, item.pod.metadata.labels))) {
+    for (const { pod: p, terms } of repellers) {
+      if (terms.some((t) => matchesSelector(t.selector, item.pod.metadata.labels))) {
         const other = state.workloadOf(p);
         if (!(other.kind === w.kind && other.name === w.name)) {
           repeller = other;
@@ -395,7 +414,7 @@ const topologySpread = fitScenario({
     const w = state.workloadOf(item.pod);
     const constraints = (item.pod.spec?.topologySpreadConstraints ?? []).filter((c) => c.whenUnsatisfiable !== 'ScheduleAnyway');
     const lines = constraints.map((c) => {
-      const domains = new Set(ctx.nodes.map((n) => n.metadata.labels?.[c.topologyKey]).filter(Boolean)).size;
+      const domains = ctx.domains(c.topologyKey);
       return `${w.kind} ${displayName(w)}: topologySpreadConstraint topologyKey=${c.topologyKey} maxSkew=${c.maxSkew} whenUnsatisfiable=${c.whenUnsatisfiable}; ${domains} domain(s) among nodes`;
     });
     const missingLabel = /missing required label/i.test(item.primary.text);
@@ -442,7 +461,7 @@ const nodesCordoned = fitScenario({
     'and the others do not fit. Fix: uncordon the node once maintenance is over (kubectl uncordon N), or add capacity.',
   kinds: ['unschedulable'],
   resolve(state, item, ctx) {
-    const cordoned = ctx.nodes.filter((n) => n.spec?.unschedulable);
+    const cordoned = ctx.cordoned();
     const w = state.workloadOf(item.pod);
     if (cordoned.length === 0) return undefined;
     const [first, ...rest] = cordoned;
@@ -466,10 +485,7 @@ const tooManyPods = fitScenario({
     'maxPods (or the cloud CNI\'s IP limit per instance type). Fix: raise maxPods / use larger instances, add nodes, or remove idle pods.',
   kinds: ['too-many-pods'],
   resolve(state, item, ctx) {
-    const full = ctx.nodes.filter((n) => {
-      const max = parseQuantity(n.status?.allocatable?.pods) ?? Infinity;
-      return state.podsOnNode(n.metadata.name).filter(isActivePod).length >= max;
-    });
+    const full = ctx.full();
     const w = state.workloadOf(item.pod);
     if (full.length === 0) {
       return {
