@@ -60,14 +60,29 @@ export function podsThatFit(state: ClusterState, node: number, pod: PodRequest, 
   return fit === Infinity ? Number.MAX_SAFE_INTEGER : fit;
 }
 
-/** Pods of the gang's largest member shape each domain of tier t can hold. */
-function domainCapacities(state: ClusterState, topology: Topology, t: number, shape: PodRequest): number[] {
+/** Pods of the gang's largest member shape each domain of tier t can hold (on eligible nodes). */
+function domainCapacities(state: ClusterState, topology: Topology, t: number, shape: PodRequest, eligible?: Uint8Array): number[] {
   const access = state.modelAccess(shape);
   return topology.domains[t - 1]!.map((domain) => {
     let sum = 0;
-    for (const n of domain.nodes) sum += podsThatFit(state, n, shape, access);
+    for (const n of domain.nodes) if (!eligible || eligible[n] === 1) sum += podsThatFit(state, n, shape, access);
     return sum;
   });
+}
+
+/** Member indices, largest first: those are the hardest to fit once small ones took space. */
+export function largestFirst(members: readonly PodRequest[]): number[] {
+  return members
+    .map((_, i) => i)
+    .sort((a, b) => totalGpuMilli(members[b]!) - totalGpuMilli(members[a]!) || members[b]!.cpuMilli - members[a]!.cpuMilli || a - b);
+}
+
+function eligibleNodes(eligible: Uint8Array): number[] {
+  const nodes: number[] = [];
+  eligible.forEach((ok, n) => {
+    if (ok === 1) nodes.push(n);
+  });
+  return nodes;
 }
 
 function largestMember(members: readonly PodRequest[]): PodRequest {
@@ -75,7 +90,7 @@ function largestMember(members: readonly PodRequest[]): PodRequest {
 }
 
 /** Place every member among `candidates` or none: on failure the state is left as it was. */
-function placeAll(
+export function placeMembers(
   state: ClusterState,
   members: readonly PodRequest[],
   order: readonly number[],
@@ -124,13 +139,11 @@ export function placeGang(
   policy: PlacementPolicy,
   rng: SeededRandom,
   strategy: GangStrategy = 'nakhoda',
+  eligible?: Uint8Array,
 ): GangOutcome {
   const members = gang.members;
   if (members.length === 0) return { placed: true, placements: [], tier: 0 };
-  // largest members first: they are the hardest to fit once small ones have taken space
-  const order = members
-    .map((_, i) => i)
-    .sort((a, b) => totalGpuMilli(members[b]!) - totalGpuMilli(members[a]!) || members[b]!.cpuMilli - members[a]!.cpuMilli || a - b);
+  const order = largestFirst(members);
   const shape = largestMember(members);
   const mode = gang.networkTopology?.mode;
   const highest = gang.networkTopology?.highestTierAllowed ?? (mode === 'hard' ? 1 : topology.tiers);
@@ -146,24 +159,24 @@ export function placeGang(
     const tierLimit = strategy === 'volcano' && mode === 'soft' ? Math.min(highest, topology.tiers) : widestTier;
     for (let t = 1; t <= tierLimit; t++) {
       const domains = topology.domains[t - 1]!;
-      const capacity = domainCapacities(state, topology, t, shape);
+      const capacity = domainCapacities(state, topology, t, shape, eligible);
       let candidates = domains.map((_, d) => d).filter((d) => capacity[d]! >= members.length);
       if (strategy === 'nakhoda') {
         // best fit at domain level: the domain left with the least room keeps big ones whole
         candidates = candidates.sort((a, b) => capacity[a]! - capacity[b]! || a - b).slice(0, 4);
       }
       for (const d of candidates) {
-        const placements = placeAll(state, members, order, policy, rng, domains[d]!.nodes);
+        const placements = placeMembers(state, members, order, policy, rng, eligible ? domains[d]!.nodes.filter((n) => eligible[n] === 1) : domains[d]!.nodes);
         if (placements) return done(placements);
         if (strategy === 'volcano') break;
       }
     }
   }
   if (mayUseWholeCluster || strategy === 'unaware') {
-    const placements = placeAll(state, members, order, policy, rng);
+    const placements = placeMembers(state, members, order, policy, rng, eligible ? eligibleNodes(eligible) : undefined);
     if (placements) return done(placements);
   }
-  return { placed: false, reason: explainFailure(state, topology, gang, shape, mayUseWholeCluster ? undefined : widestTier) };
+  return { placed: false, reason: explainFailure(state, topology, gang, shape, mayUseWholeCluster ? undefined : widestTier, eligible) };
 }
 
 function explainFailure(
@@ -172,10 +185,11 @@ function explainFailure(
   gang: GangRequest,
   shape: PodRequest,
   tier: number | undefined,
+  eligible?: Uint8Array,
 ): string {
   const needs = `gang ${gang.name} needs ${describeMembers(gang.members)}`;
   if (tier !== undefined && tier >= 1) {
-    const capacity = domainCapacities(state, topology, tier, shape);
+    const capacity = domainCapacities(state, topology, tier, shape, eligible);
     const tierName = topology.tierNames[tier - 1] ?? `tier ${tier}`;
     let best = -1;
     capacity.forEach((c, d) => {
@@ -189,6 +203,6 @@ function explainFailure(
   }
   const access = state.modelAccess(shape);
   let room = 0;
-  for (let n = 0; n < state.size; n++) room += podsThatFit(state, n, shape, access);
+  for (let n = 0; n < state.size; n++) if (!eligible || eligible[n] === 1) room += podsThatFit(state, n, shape, access);
   return `${needs}; the cluster has room for ${room} such pod${room === 1 ? '' : 's'} now. Wait for running pods to finish, add nodes, or lower minMember.`;
 }
