@@ -143,6 +143,11 @@ describe('rollout.pdb-blocks-drain', () => {
     expect(first?.rootCause).toEqual({ kind: 'PodDisruptionBudget', namespace: 'istio-system', name: 'istio-pilot' });
   });
 
+  it('is reported once: the structural-PDB scenario leaves a blocked drain to this one', () => {
+    expect(detect('rollout.pdb-never-allows-disruption', drain({ cordoned: true, allowed: 0 }).objects)).toEqual([]);
+    expect(detect('rollout.pdb-never-allows-disruption', drain({ cordoned: false, allowed: 0 }).objects)).toHaveLength(1);
+  });
+
   it('stays quiet when the PDB allows a disruption or no node is draining', () => {
     expect(detect('rollout.pdb-blocks-drain', drain({ cordoned: true, allowed: 1 }).objects)).toEqual([]);
     expect(detect('rollout.pdb-blocks-drain', drain({ cordoned: false, allowed: 0 }).objects)).toEqual([]);

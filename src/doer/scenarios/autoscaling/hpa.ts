@@ -4,7 +4,7 @@ import { displayName, refKey, refOf } from '../../../cluster/state.js';
 import type { Container, Event, HorizontalPodAutoscaler, KubeObject, ObjectRef, PodSpec } from '../../../cluster/types.js';
 import type { Detection, Scenario } from '../../types.js';
 import { ageSeconds, eventLine, kubectl, label } from '../util.js';
-import { conditionOf, conditionText, type StatusCondition } from '../network/lookup.js';
+import { conditionOf, conditionText, pushTo, type StatusCondition } from '../network/lookup.js';
 
 /** Reasons the HPA controller records when it cannot read a metric or compute replicas. */
 const METRIC_FAILURE_REASONS = [
@@ -267,7 +267,7 @@ const multipleHpas: Scenario = {
       const t = targetRefOf(hpa);
       if (!t) continue;
       const key = refKey(t);
-      byTarget.set(key, [...(byTarget.get(key) ?? []), hpa]);
+      pushTo(byTarget, key, hpa);
     }
     for (const hpa of state.hpas) {
       const cond = conditionOf(hpa, 'ScalingActive');

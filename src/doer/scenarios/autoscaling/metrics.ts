@@ -215,10 +215,13 @@ const clusterAutoscalerNoScaleUp: Scenario = {
     'requests or constraints, raise the node group maximum, or add a node group that fits.',
   detect(state) {
     const stuck: Array<{ pod: Pod; event: Event }> = [];
+    const seen = new Set<Pod>();
     for (const e of state.events) {
       if (e.reason !== 'NotTriggerScaleUp' || !NO_SCALE_UP.test(e.message ?? '') || e.involvedObject?.kind !== 'Pod') continue;
       const pod = state.get<Pod>('Pod', e.involvedObject.namespace, e.involvedObject.name ?? '');
-      if (pod && pod.status?.phase === 'Pending' && !stuck.some((s) => s.pod === pod)) stuck.push({ pod, event: e });
+      if (!pod || pod.status?.phase !== 'Pending' || seen.has(pod)) continue;
+      seen.add(pod);
+      stuck.push({ pod, event: e });
     }
     return groupByWorkload(state, stuck).map(({ workload, items }): Detection => {
       const message = items[0].event.message ?? '';

@@ -6,6 +6,7 @@ import { displayName, refOf } from '../../../cluster/state.js';
 import type { Job } from '../../../cluster/types.js';
 import type { Detection, Scenario } from '../../types.js';
 import { ageSeconds, isActivePod, kubectl, label } from '../util.js';
+import { pushTo } from '../network/lookup.js';
 import { isFinished } from './jobs.js';
 
 const MINUTE = 60;
@@ -186,7 +187,7 @@ const finishedJobsPileUp: Scenario = {
     for (const job of state.jobs) {
       if (!isFinished(job) || job.spec?.ttlSecondsAfterFinished !== undefined || state.controllerRef(job)?.kind === 'CronJob') continue;
       const ns = job.metadata.namespace ?? 'default';
-      byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), job]);
+      pushTo(byNamespace, ns, job);
     }
     return [...byNamespace.entries()]
       .filter(([, jobs]) => jobs.length > FINISHED_JOBS_LIMIT)

@@ -7,6 +7,7 @@ import { displayName, refOf } from '../../../cluster/state.js';
 import type { Event, ObjectRef, Service, StatefulSet } from '../../../cluster/types.js';
 import type { Detection, Scenario } from '../../types.js';
 import { ageSeconds, eventLine, eventsMatching, kubectl, label } from '../util.js';
+import { pushTo } from './lookup.js';
 
 /** A cloud load balancer normally gets its address within a few minutes. */
 const LB_GRACE_SECONDS = 600;
@@ -158,7 +159,7 @@ const dnsConfigLimits: Scenario = {
       if (e.reason !== 'DNSConfigForming' || !DNS_LIMITS.test(e.message ?? '')) continue;
       const pod = e.involvedObject?.kind === 'Pod' ? state.get('Pod', e.involvedObject.namespace, e.involvedObject.name ?? '') : undefined;
       const nodeName = (pod?.spec as { nodeName?: string } | undefined)?.nodeName ?? e.source?.host ?? 'unknown';
-      byNode.set(nodeName, [...(byNode.get(nodeName) ?? []), e]);
+      pushTo(byNode, nodeName, e);
     }
     return [...byNode.entries()].map(([nodeName, events]): Detection => {
       const first = events[0].involvedObject!;

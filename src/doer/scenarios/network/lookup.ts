@@ -8,6 +8,13 @@ import { refOf } from '../../../cluster/state.js';
 import { matchesMap } from '../../../cluster/selectors.js';
 import type { Ingress, KubeObject, ObjectRef, Pod, PodSpec } from '../../../cluster/types.js';
 
+/** Appends to the list under a key (creating it), without copying the list. */
+export function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 function cached<T>(cache: WeakMap<ClusterState, T>, state: ClusterState, build: () => T): T {
   let value = cache.get(state);
   if (value === undefined) {

@@ -5,7 +5,7 @@ import { formatSelector, matchesSelector } from '../../../cluster/selectors.js';
 import type { NetworkPolicy, ObjectRef, Pod } from '../../../cluster/types.js';
 import type { Detection, Scenario } from '../../types.js';
 import { isActivePod, kubectl, label } from '../util.js';
-import { ingressesRoutingTo, podsSelectedBy } from './lookup.js';
+import { ingressesRoutingTo, podsSelectedBy, pushTo } from './lookup.js';
 
 type Direction = 'Ingress' | 'Egress';
 
@@ -24,7 +24,7 @@ function policiesFor(state: ClusterState, pod: Pod, direction: Direction): Netwo
     index = new Map();
     for (const p of state.networkPolicies) {
       const ns = p.metadata.namespace ?? 'default';
-      index.set(ns, [...(index.get(ns) ?? []), p]);
+      pushTo(index, ns, p);
     }
     policyCache.set(state, index);
   }

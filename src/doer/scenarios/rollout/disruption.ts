@@ -5,7 +5,7 @@ import { formatSelector, matchesSelector } from '../../../cluster/selectors.js';
 import type { Node, ObjectRef, Pod, PodDisruptionBudget } from '../../../cluster/types.js';
 import type { Detection, Scenario } from '../../types.js';
 import { ageSeconds, eventLine, eventsMatching, isActivePod, isPodReady, kubectl, label } from '../util.js';
-import { conditionOf, conditionText } from '../network/lookup.js';
+import { conditionOf, conditionText, pushTo } from '../network/lookup.js';
 
 /** The API server's eviction refusal, quoted by kubectl drain and autoscalers. */
 const EVICTION_REFUSED = /violate the pod's disruption budget|disruption budget .* needs \d+ healthy pods/i;
@@ -35,7 +35,7 @@ function pdbsFor(state: ClusterState, pod: Pod): PodDisruptionBudget[] {
     index = new Map();
     for (const pdb of state.pdbs) {
       const ns = pdb.metadata.namespace ?? 'default';
-      index.set(ns, [...(index.get(ns) ?? []), pdb]);
+      pushTo(index, ns, pdb);
     }
     pdbsByNamespaceCache.set(state, index);
   }
@@ -143,6 +143,8 @@ const pdbNeverAllowsDisruption: Scenario = {
       if (!why) continue;
       const ref = refOf(pdb);
       const pods = state.podsForPdb(pdb);
+      // A drain already blocked by it is reported, with this same cause, by rollout.pdb-blocks-drain.
+      if (pods.some((p) => state.node(p.spec?.nodeName)?.spec?.unschedulable)) continue;
       const workloads = [...new Map(pods.map((p) => [state.workloadOf(p).name, state.workloadOf(p)])).values()];
       detections.push({
         resource: ref,
@@ -206,7 +208,7 @@ const pdbOverlap: Scenario = {
     'on those pods. Evidence: the PDBs and the pods both select. Fix: delete one PDB or make their selectors disjoint.',
   detect(state) {
     const byNamespace = new Map<string, PodDisruptionBudget[]>();
-    for (const p of state.pdbs) byNamespace.set(p.metadata.namespace ?? 'default', [...(byNamespace.get(p.metadata.namespace ?? 'default') ?? []), p]);
+    for (const p of state.pdbs) pushTo(byNamespace, p.metadata.namespace ?? 'default', p);
     const pairs = new Map<string, { pdbs: PodDisruptionBudget[]; pods: Pod[] }>();
     for (const [ns, pdbs] of byNamespace) {
       if (pdbs.length < 2) continue;
