@@ -179,23 +179,24 @@ describe('node.ephemeral-storage-eviction', () => {
 
 describe('node.cordoned', () => {
   const cordonedNode = (sinceSeconds: number) => node('node-3', { unschedulable: true, taints: [{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule', timeAdded: ago(sinceSeconds) }] });
-  const pendingPod = () => {
-    const app = podIn('api', { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available: 1 node(s) were unschedulable, 2 Insufficient cpu.', lastTransitionTime: ago(1200) }] }, { namespace: 'shop' });
-    const failed = event(app.pod, 'Warning', 'FailedScheduling', '0/3 nodes are available: 1 node(s) were unschedulable, 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.', { component: 'default-scheduler', count: 40 });
-    return [...app.all, failed];
+  const terminating = (secondsAgo: number) => {
+    const app = deployment('ledger', { namespace: 'shop', replicas: 1, nodeName: 'node-3' });
+    Object.assign(app.pods[0].metadata, { deletionTimestamp: ago(secondsAgo), deletionGracePeriodSeconds: 30, finalizers: ['ledger.acme.io/flush'] });
+    return app.all;
   };
 
-  it('names the cordoned node that pending pods cannot use', () => {
-    const [d] = detect('node.cordoned', [node('node-1'), node('node-2'), cordonedNode(3600), ...pendingPod()]);
+  it('names the cordoned node whose drain is stuck on pods that never finish terminating', () => {
+    const [d] = detect('node.cordoned', [node('node-1'), cordonedNode(7200), ...terminating(3600)]);
     expect(d.rootCause).toEqual({ kind: 'Node', name: 'node-3' });
-    expect(d.affected).toContainEqual({ kind: 'Deployment', namespace: 'shop', name: 'api' });
-    expect(d.remediation[0]).toContain('kubectl uncordon node-3');
+    expect(d.severity).toBeUndefined();
+    expect(d.affected).toContainEqual({ kind: 'Deployment', namespace: 'shop', name: 'ledger' });
+    expect(d.evidence.join('\n')).toContain('finalizers=ledger.acme.io/flush');
   });
 
-  it('a cordon forgotten for days is info; a fresh cordon with nothing pending is nothing', () => {
+  it('a cordon forgotten for days is info; a fresh cordon, or a pod that just started terminating, is nothing', () => {
     const [old] = detect('node.cordoned', [node('node-1'), cordonedNode(10 * 86400)]);
     expect(old.severity).toBe('info');
-    expect(detect('node.cordoned', [node('node-1'), cordonedNode(3600)])).toEqual([]);
+    expect(detect('node.cordoned', [node('node-1'), cordonedNode(3600), ...terminating(60)])).toEqual([]);
   });
 });
 

@@ -152,6 +152,14 @@ describe('quota refusals in a full diagnosis', () => {
   });
 });
 
+describe('quota exhaustion during a rolling update', () => {
+  it('is left to rollout.surge-blocked-by-quota when the old ReplicaSet still holds the pods', () => {
+    const r = refusedDeployment('web', cases[1].message, { namespace: 'shop', replicas: 2 });
+    const oldRs = obj('ReplicaSet', 'apps/v1', 'web-5b8c7d6f4a', 'shop', { spec: { replicas: 2 }, status: { replicas: 2, readyReplicas: 2 } }, { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: r.workload.metadata.uid, controller: true }] });
+    expect(detect('quota.exceeded-compute', [...healthyNodes(), ...r.all, oldRs])).toEqual([]);
+  });
+});
+
 describe('quota.at-limit', () => {
   it('reports a quota with no room left as info', () => {
     const [d] = detect('quota.at-limit', [quota('pods', { pods: '10', 'requests.cpu': '8' }, { pods: '10', 'requests.cpu': '2' })]);

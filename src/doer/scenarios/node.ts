@@ -6,7 +6,7 @@
  */
 import type { ClusterState } from '../../cluster/state.js';
 import { displayName, refKey } from '../../cluster/state.js';
-import type { Event, Node, ObjectRef, Pod } from '../../cluster/types.js';
+import type { Node, ObjectRef, Pod } from '../../cluster/types.js';
 import type { Detection, Scenario, Severity } from '../types.js';
 import { podFailures } from './pod-failures.js';
 import type { PodFailure } from './pod-failures.js';
@@ -501,54 +501,54 @@ const ephemeralStorageEviction: Scenario = {
 
 // ---- cordons -----------------------------------------------------------------------------------
 
-const CORDON_BLOCKS = /node\(s\) were unschedulable|untolerated taint\(s\)?.*node\.kubernetes\.io\/unschedulable|node\.kubernetes\.io\/unschedulable/;
 /** A cordon older than this with nothing blocked is probably forgotten. */
 const FORGOTTEN_CORDON_SECONDS = 7 * 24 * 3600;
+/** Pods still terminating this long after deletion on a cordoned node: the drain is stuck. */
+const STUCK_TERMINATING_SECONDS = 15 * 60;
 
+/**
+ * Pending pods that only cordoned nodes could take are scheduling.nodes-cordoned's finding; this one covers
+ * what the scheduler does not see: a drain whose pods never finish terminating, and cordons left behind.
+ */
 const cordoned: Scenario = {
   id: 'node.cordoned',
   category: 'node',
-  severity: 'critical',
-  title: 'Cordoned nodes leave pods unschedulable',
+  severity: 'warning',
+  title: 'Cordoned node with a stuck drain, or a cordon left behind',
   description:
-    'Nodes are marked unschedulable (kubectl cordon / a drain that never finished), and pending pods have nowhere else to go ' +
-    '("0/3 nodes are available: 1 node(s) were unschedulable, ..."). A cordon left for days with nothing blocked is reported as info. ' +
-    'Evidence: spec.unschedulable, the unschedulable taint, FailedScheduling events. Fix: uncordon the node once maintenance is done.',
+    'A node is marked unschedulable (kubectl cordon/drain). When pods on it have been terminating for a long time while the node is ' +
+    'Ready, the drain is stuck (finalizers, volumes that do not detach, a preStop hook that never ends) and the maintenance cannot ' +
+    'finish; a cordon kept for over a week with nothing pending is reported as info (wasted capacity). Evidence: spec.unschedulable, ' +
+    'the unschedulable taint\'s timeAdded, pods with a deletionTimestamp. Fix: resolve what holds the pods, then finish the ' +
+    'maintenance and uncordon.',
   needs: ['Node'],
   detect(state) {
-    const cordonedNodes = state.nodes.filter((n) => n.spec?.unschedulable);
-    if (!cordonedNodes.length) return [];
-    const blocked: Array<{ pod: Pod; event: Event }> = [];
-    for (const pod of state.pods) {
-      if (pod.status?.phase !== 'Pending' || pod.spec?.nodeName) continue;
-      const event = state.eventsFor(podRef(pod)).find((e) => e.reason === 'FailedScheduling' && CORDON_BLOCKS.test(e.message ?? ''));
-      if (event) blocked.push({ pod, event });
-    }
     const detections: Detection[] = [];
-    if (blocked.length) {
-      const first = cordonedNodes[0];
-      detections.push({
-        resource: podRef(blocked[0].pod),
-        rootCause: nodeRef(first),
-        affected: [...cordonedNodes.map(nodeRef), ...blocked.map((b) => podRef(b.pod)), ...blocked.map((b) => state.workloadOf(b.pod))],
-        title: `${cordonedNodes.length} cordoned node(s) (${cordonedNodes.map((n) => n.metadata.name).join(', ')}) leave ${blocked.length} pod(s) Pending`,
-        explanation: `The scheduler skips cordoned nodes, and the remaining nodes cannot take these pods.`,
-        evidence: [
-          `Pod ${displayName(podRef(blocked[0].pod))}: Pending ← FailedScheduling (node(s) were unschedulable) ← Node ${first.metadata.name}: spec.unschedulable=true`,
-          ...cordonedNodes.map((n) => statusLine(n, 'spec.unschedulable=true')),
-          ...blocked.slice(0, 4).map((b) => eventLine(b.pod, b.event)),
-        ],
-        remediation: [...cordonedNodes.map((n) => `kubectl uncordon ${n.metadata.name}  # once its maintenance is finished`), 'or add capacity for the pending pods'],
-        confidence: 0.85,
-      });
-      return detections;
-    }
-    for (const node of cordonedNodes) {
-      const taint = node.spec?.taints?.find((t) => t.key === 'node.kubernetes.io/unschedulable');
+    for (const node of state.nodes) {
+      if (!node.spec?.unschedulable || notReadyKind(state, node)) continue;
+      const ref = nodeRef(node);
+      const taint = node.spec.taints?.find((t) => t.key === 'node.kubernetes.io/unschedulable');
+      const stuck = state.podsOnNode(node.metadata.name).filter((p) => ageSeconds(state, p.metadata.deletionTimestamp ?? undefined) > STUCK_TERMINATING_SECONDS && p.metadata.deletionTimestamp);
+      if (stuck.length) {
+        detections.push({
+          resource: podRef(stuck[0]),
+          rootCause: ref,
+          affected: [ref, ...withWorkloads(state, stuck)],
+          title: `Drain of node ${node.metadata.name} is stuck: ${stuck.length} pod(s) have been terminating for over ${STUCK_TERMINATING_SECONDS / 60} minutes`,
+          explanation: `${node.metadata.name} is cordoned and Ready, but ${stuck.map((p) => displayName(podRef(p))).slice(0, 5).join(', ')} never finish terminating, so the drain cannot complete.`,
+          evidence: [statusLine(node, `spec.unschedulable=true${taint?.timeAdded ? ` since ${taint.timeAdded}` : ''}`), ...stuck.slice(0, 4).map((p) => statusLine(p, `metadata.deletionTimestamp=${p.metadata.deletionTimestamp}${p.metadata.finalizers?.length ? `, finalizers=${p.metadata.finalizers.join(',')}` : ''}`))],
+          remediation: [
+            ...stuck.slice(0, 2).map((p) => kubectl(p.metadata.namespace, `get pod ${p.metadata.name} -o jsonpath='{.metadata.finalizers}'; kubectl -n ${p.metadata.namespace} describe pod ${p.metadata.name}`)),
+            'remove stale finalizers only once their controller is known to be gone, then finish the maintenance and uncordon',
+          ],
+          confidence: 0.85,
+        });
+        continue;
+      }
       if (ageSeconds(state, taint?.timeAdded) < FORGOTTEN_CORDON_SECONDS) continue;
       detections.push({
-        resource: nodeRef(node),
-        rootCause: nodeRef(node),
+        resource: ref,
+        rootCause: ref,
         title: `Node ${node.metadata.name} has been cordoned since ${taint?.timeAdded}`,
         explanation: `${node.metadata.name} accepts no new pods and has been cordoned for over a week: its capacity is wasted if the maintenance is over.`,
         evidence: [statusLine(node, `spec.unschedulable=true, taint node.kubernetes.io/unschedulable since ${taint?.timeAdded}`)],

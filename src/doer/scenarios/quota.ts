@@ -6,7 +6,7 @@
 import type { ClusterState } from '../../cluster/state.js';
 import { displayName } from '../../cluster/state.js';
 import { parseQuantity } from '../../cluster/quantity.js';
-import type { Container, LimitRange, ObjectRef, ResourceQuota } from '../../cluster/types.js';
+import type { Container, KubeObject, LimitRange, ObjectRef, ResourceQuota } from '../../cluster/types.js';
 import type { Scenario } from '../types.js';
 import type { CreateFailure, MatchedFailure } from './create-failures.js';
 import { refusalScenario } from './create-failures.js';
@@ -49,6 +49,17 @@ function classify(match: RegExpExecArray): QuotaClass {
   return 'objects';
 }
 
+/** The refusal hits the new revision of a Deployment whose older ReplicaSet still holds pods (a surge, not a full namespace). */
+function isSurgeOfRollout(state: ClusterState, failure: CreateFailure): boolean {
+  const subject = state.find(failure.subject);
+  const deployment = subject?.kind === 'Deployment' ? subject : subject?.kind === 'ReplicaSet' ? state.owner(subject) : undefined;
+  if (!subject || deployment?.kind !== 'Deployment') return false;
+  type Counts = { spec?: { replicas?: number }; status?: { replicas?: number } };
+  const sets = state.children(deployment).filter((c) => c.kind === 'ReplicaSet') as Array<KubeObject & Counts>;
+  const refused = subject.kind === 'ReplicaSet' ? subject : sets.find((rs) => (rs.spec?.replicas ?? 0) > (rs.status?.replicas ?? 0));
+  return sets.some((rs) => rs !== refused && (rs.status?.replicas ?? 0) > 0);
+}
+
 function quotaRef(failure: CreateFailure, name: string): ObjectRef {
   return { kind: 'ResourceQuota', namespace: failure.subject.namespace, name };
 }
@@ -73,7 +84,12 @@ function exceededScenario(quotaClass: QuotaClass, id: string, title: string, des
     description,
     hops,
     pattern: EXCEEDED,
-    rootCauseOf: (_state, failure, match) => (classify(match) === quotaClass ? quotaRef(failure, match[1]) : undefined),
+    rootCauseOf: (state, failure, match) => {
+      if (classify(match) !== quotaClass) return undefined;
+      // A rolling update whose surge pods do not fit is rollout.surge-blocked-by-quota's finding (fix: maxSurge 0).
+      if (quotaClass !== 'over-hard' && isSurgeOfRollout(state, failure)) return undefined;
+      return quotaRef(failure, match[1]);
+    },
     report(state, quota, failures: MatchedFailure[]) {
       const names = [...new Set(failures.flatMap(({ match }) => [...quantities(match[2]).keys()]))];
       const workloads = [...new Set(failures.map(({ failure }) => `${failure.workload.kind} ${displayName(failure.workload)}`))];
