@@ -89,6 +89,12 @@ function seconds(fromNs: bigint): number {
   return Number(process.hrtime.bigint() - fromNs) / 1e9;
 }
 
+/** CPU seconds this process used since `from` (client and server share the process). */
+function cpuSeconds(from: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(from);
+  return (used.user + used.system) / 1e6;
+}
+
 const mib = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MiB`;
 
 async function main(): Promise<void> {
@@ -100,8 +106,10 @@ async function main(): Promise<void> {
   for (let i = 0; i < nodeCount; i++) store.create(rt.nodes, node(i));
   const nodeSeconds = seconds(t);
   t = process.hrtime.bigint();
+  const loadCpu = process.cpuUsage();
   for (let i = 0; i < podCount; i++) store.create(rt.pods, pod(i, `team-${i % namespaces}`));
   const podSeconds = seconds(t);
+  const podCpuRate = podCount / cpuSeconds(loadCpu);
   const storeRate = podCount / podSeconds;
   global.gc?.();
   const heap = process.memoryUsage();
@@ -112,6 +120,7 @@ async function main(): Promise<void> {
   // Create rate over HTTPS, 16 requests in flight.
   store.create(rt.namespaces, { metadata: { name: 'http' } });
   t = process.hrtime.bigint();
+  let cpu = process.cpuUsage();
   let next = 0;
   await Promise.all(
     Array.from({ length: 16 }, async () => {
@@ -123,10 +132,12 @@ async function main(): Promise<void> {
     }),
   );
   const httpRate = httpCreates / seconds(t);
+  const httpCpuRate = httpCreates / cpuSeconds(cpu);
 
   // List every pod, 500 per page, as client-go's pager does; the first pass fills the JSON cache.
-  const listAll = async (): Promise<{ seconds: number; pages: number; items: number }> => {
+  const listAll = async (): Promise<{ seconds: number; cpu: number; pages: number; items: number }> => {
     const start = process.hrtime.bigint();
+    const startCpu = process.cpuUsage();
     let token = '';
     let pages = 0;
     let items = 0;
@@ -137,7 +148,7 @@ async function main(): Promise<void> {
       items += page.items.length;
       token = page.metadata.continue ?? '';
     } while (token);
-    return { seconds: seconds(start), pages, items };
+    return { seconds: seconds(start), cpu: cpuSeconds(startCpu), pages, items };
   };
   const coldList = await listAll();
   const warmList = await listAll();
@@ -172,9 +183,11 @@ async function main(): Promise<void> {
   );
   store.create(rt.namespaces, { metadata: { name: 'watched' } });
   t = process.hrtime.bigint();
+  cpu = process.cpuUsage();
   for (let i = 0; i < watchedCreates; i++) store.create(rt.pods, pod(2_000_000 + i, 'watched'));
   while (received.some((n) => n < watchedCreates)) await new Promise((r) => setTimeout(r, 5));
   const fanoutSeconds = seconds(t);
+  const fanoutCpu = cpuSeconds(cpu);
   for (const s of streams) s.destroy();
   keepAlive.destroy();
   await server.stop();
@@ -184,14 +197,16 @@ async function main(): Promise<void> {
     '',
     `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 1024 ** 3)} GiB, Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)} at the end (shared machine: absolute rates vary, compare ratios). Date: ${new Date().toISOString().slice(0, 10)}. Command: \`npm run bench:sim\` (bench/sim/run.ts).`,
     '',
+    'Wall-clock figures suffer from the other jobs on the machine; "per CPU-second" divides by the CPU time this process used (client and server together).',
+    '',
     `| measure | value |`,
     `| --- | --- |`,
     `| objects held | ${nodeCount.toLocaleString('en')} nodes, ${store.count(rt.pods).toLocaleString('en')} pods in one process |`,
     `| JS heap after loading | ${mib(heap.heapUsed)} (RSS ${mib(heap.rss)}) |`,
-    `| create rate, in-process store | ${Math.round(nodeCount / nodeSeconds).toLocaleString('en')} nodes/s, ${Math.round(storeRate).toLocaleString('en')} pods/s |`,
-    `| create rate, HTTPS POST (16 in flight, ${httpCreates.toLocaleString('en')} pods) | ${Math.round(httpRate).toLocaleString('en')} pods/s (${(storeRate / httpRate).toFixed(0)}× slower than in-process) |`,
-    `| list all pods over HTTPS, limit=${pageSize} (${warmList.pages} pages) | first ${coldList.seconds.toFixed(2)} s, again ${warmList.seconds.toFixed(2)} s (${Math.round(warmList.items / warmList.seconds).toLocaleString('en')} pods/s; cached JSON: ${(coldList.seconds / warmList.seconds).toFixed(1)}× faster) |`,
-    `| watch fan-out, ${watchers} HTTPS watchers × ${watchedCreates.toLocaleString('en')} pod creates | ${fanoutSeconds.toFixed(2)} s until all delivered (${Math.round((watchers * watchedCreates) / fanoutSeconds).toLocaleString('en')} events/s delivered) |`,
+    `| create rate, in-process store | ${Math.round(nodeCount / nodeSeconds).toLocaleString('en')} nodes/s, ${Math.round(storeRate).toLocaleString('en')} pods/s (${Math.round(podCpuRate).toLocaleString('en')} pods per CPU-second) |`,
+    `| create rate, HTTPS POST (16 in flight, ${httpCreates.toLocaleString('en')} pods) | ${Math.round(httpRate).toLocaleString('en')} pods/s (${Math.round(httpCpuRate).toLocaleString('en')} per CPU-second; ${(podCpuRate / httpCpuRate).toFixed(0)}× the CPU of an in-process create) |`,
+    `| list all ${warmList.items.toLocaleString('en')} pods over HTTPS, limit=${pageSize} (${warmList.pages} pages) | first ${coldList.seconds.toFixed(1)} s (${coldList.cpu.toFixed(1)} CPU-s), again ${warmList.seconds.toFixed(1)} s (${warmList.cpu.toFixed(1)} CPU-s; cached JSON makes it ${(coldList.cpu / warmList.cpu).toFixed(1)}× cheaper) |`,
+    `| watch fan-out, ${watchers} HTTPS watchers × ${watchedCreates.toLocaleString('en')} pod creates | ${fanoutSeconds.toFixed(1)} s until all delivered, ${fanoutCpu.toFixed(1)} CPU-s (${Math.round((watchers * watchedCreates) / fanoutCpu).toLocaleString('en')} events per CPU-second) |`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

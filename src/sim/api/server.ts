@@ -166,6 +166,10 @@ export class ApiServer {
       return this.sendJson(reply, 200, list);
     }
     if (group === metricsGroup.group) return this.handleMetrics(req, reply, version, rest, query);
+    if (query.dryRun && req.method !== 'GET') {
+      // Refuse rather than pretend: a dry run must never change the cluster.
+      throw new StatusError(400, 'BadRequest', 'dryRun is not supported by the Nakhoda simulator');
+    }
     const target = this.resolve(group, version, rest);
 
     switch (req.method) {
@@ -308,13 +312,23 @@ export class ApiServer {
         setImmediate(flush);
       }
     };
+    // `kubectl get -w` watches in the Table format: one row per event, column definitions in the first.
+    const asTable = wantsTable(req.headers.accept);
+    let columnsSent = false;
+    const encode = (obj: StoredObject): string => {
+      if (!asTable) return this.store.serialize(type, obj);
+      const table = toTable(type, [obj], this.tableOptions(type, query, obj.metadata.resourceVersion ?? '')) as { columnDefinitions?: unknown };
+      if (columnsSent) table.columnDefinitions = [];
+      columnsSent = true;
+      return JSON.stringify(table);
+    };
     let unsubscribe: (() => void) | undefined;
     let expired: StatusError | undefined;
     try {
       unsubscribe = this.store.watch(
         type,
         { namespace, resourceVersion: query.resourceVersion, labelSelector: query.labelSelector, fieldSelector: query.fieldSelector },
-        (event) => send(`{"type":"${event.type}","object":${this.store.serialize(type, event.object)}}\n`),
+        (event) => send(`{"type":"${event.type}","object":${encode(event.object)}}\n`),
       );
     } catch (err) {
       // Like the API server, an expired resourceVersion is reported inside a successful watch stream.

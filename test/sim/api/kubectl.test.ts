@@ -39,6 +39,18 @@ describe.skipIf(!kubectlPath)('kubectl against the simulator', () => {
     expect(wide.stdout).toMatch(/^default\s+web-1\s+1\/1\s+Running\s+0\s+\S+\s+10\.244\.0\.5\s+node-1\s+<none>\s+<none>$/m);
   });
 
+  it('get -w prints table rows as objects change', async () => {
+    const watching = kubectl('get', 'pods', '--watch', '--request-timeout=3s');
+    await new Promise((r) => setTimeout(r, 1500));
+    sim.store.mutate(rt.pods, 'default', 'web-1', (p) => ((p.status as { phase: string }).phase = 'Failed'));
+    const out = (await watching).stdout.split('\n');
+    expect(out[0]!.split(/\s+/)).toEqual(['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE']);
+    expect(out[1]).toMatch(/^web-1\s+1\/1\s+Running/);
+    expect(out.filter((l) => /^web-1\s+\S+\s+Failed\s/.test(l))).toHaveLength(1);
+    expect(out.filter((l) => l.startsWith('NAME'))).toHaveLength(1);
+    sim.store.mutate(rt.pods, 'default', 'web-1', (p) => ((p.status as { phase: string }).phase = 'Running'));
+  });
+
   it('describe pod and node show the object and its events', async () => {
     const pod = await kubectl('describe', 'pod', 'web-1');
     expect(pod.code).toBe(0);
