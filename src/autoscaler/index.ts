@@ -26,3 +26,4 @@ export { simulate, percentile, type PolicyOutcome, type SimulationResult, type T
 export { replay, staticSizes, type ReplayOptions, type ReplayReport, type ReplayRun } from './replay.js';
 export { renderReplayTable } from './render.js';
 export { renderReplaySvg } from './plot.js';
+export * from './live/index.js';

@@ -9,9 +9,11 @@ import {
   renderReplaySvg,
   renderReplayTable,
   replay,
+  startController,
   type PolicyName,
 } from '../autoscaler/index.js';
 import { InputError } from '../errors.js';
+import { loadKubeConfig } from '../sources/index.js';
 import { oneOf } from './options.js';
 
 const OUTPUTS = ['table', 'json'] as const;
@@ -53,6 +55,22 @@ export function registerAutoscale(program: Command): void {
       if (flags.plot) writeFileSync(flags.plot, renderReplaySvg(run));
       if (flags.output === 'json') process.stdout.write(`${JSON.stringify(run.report, null, 2)}\n`);
       else process.stdout.write(renderReplayTable(run.report));
+    });
+  autoscale
+    .command('run')
+    .description('run the live controller: reconcile InferenceAutoscaler resources (autoscaling.nakhoda.io/v1alpha1)')
+    .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or in-cluster)')
+    .option('--context <name>', 'kubeconfig context')
+    .action(async (flags: { kubeconfig?: string; context?: string }) => {
+      const kubeConfig = await loadKubeConfig({ kubeconfig: flags.kubeconfig, context: flags.context });
+      const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+      const controller = await startController({ kubeConfig, log });
+      log('nakhoda autoscaler running; Ctrl-C to stop');
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await controller.stop();
     });
 }
 

@@ -2,7 +2,7 @@ import type { ReplicaModel } from '../model.js';
 import { hpaPolicy, kedaQueuePolicy } from './hpa.js';
 import { kpaPolicy } from './kpa.js';
 import { kvCachePolicy } from './kv-cache.js';
-import { nakhodaDefaults, nakhodaPolicy } from './nakhoda.js';
+import { nakhodaDefaults, nakhodaPolicy, type NakhodaConfig } from './nakhoda.js';
 import { staticPolicy } from './static.js';
 import { bindPolicy, type PolicyRunner, type ReplicaBounds } from './types.js';
 
@@ -28,6 +28,8 @@ export interface PolicyContext {
   bounds: ReplicaBounds;
   /** Replica counts of the static references, sized from the whole trace (replay only). */
   staticReplicas?: { peak: number; mean: number };
+  /** Timing overrides for nakhoda (an InferenceAutoscaler's spec.nakhoda). */
+  nakhoda?: Partial<Pick<NakhodaConfig, 'syncPeriodSeconds' | 'lookbackSeconds' | 'holdSeconds'>>;
 }
 
 export function isPolicyName(name: string): name is PolicyName {
@@ -53,6 +55,6 @@ export function createPolicy(name: PolicyName, context: PolicyContext): PolicyRu
     case 'kv-cache':
       return bindPolicy(kvCachePolicy({ ...bounds, targetUsage: BASELINE_TARGETS.kvCacheUsage }));
     case 'nakhoda':
-      return bindPolicy(nakhodaPolicy(nakhodaDefaults(context.model, context.sloTtftSeconds, bounds)));
+      return bindPolicy(nakhodaPolicy({ ...nakhodaDefaults(context.model, context.sloTtftSeconds, bounds), ...context.nakhoda }));
   }
 }
