@@ -3,7 +3,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { collect } from './options.js';
-import { exportLive, exportStateFile, RealClock, startSimulator } from '../sim/index.js';
+import { applyRemoteFaults, clearRemoteFaults, exportLive, exportStateFile, loadFaultFile, RealClock, startSimulator } from '../sim/index.js';
+import { InputError } from '../errors.js';
 
 /** Where `nakhoda sim` writes its kubeconfig unless told otherwise (and where `sim export` reads it). */
 export const defaultSimKubeconfig = join(homedir(), '.nakhoda', 'sim-kubeconfig.yaml');
@@ -76,6 +77,31 @@ export function registerSim(program: Command): void {
       const text = `${JSON.stringify(list, null, 2)}\n`;
       if (opts.output) await writeFile(opts.output, text);
       else process.stdout.write(text);
+    });
+
+  const fault = sim.command('fault').description('inject or remove faults in a running simulator');
+  fault
+    .command('apply')
+    .description('apply the faults in a fault file (replacing faults of the same name)')
+    .requiredOption('-f, --filename <file>', 'fault file (repeatable)', collect(String))
+    .option('--kubeconfig <path>', 'kubeconfig of a running simulator', defaultSimKubeconfig)
+    .action(async (opts: { filename: string[]; kubeconfig: string }) => {
+      const faults = [];
+      for (const file of opts.filename) faults.push(...(await loadFaultFile(file)));
+      for (const outcome of await applyRemoteFaults(opts.kubeconfig, faults)) {
+        process.stdout.write(`fault/${outcome.name} (${outcome.type}, ${outcome.category}): ${outcome.phase}${outcome.message ? `: ${outcome.message}` : ''}\n`);
+        if (outcome.phase === 'Failed') process.exitCode = 2;
+      }
+    });
+  fault
+    .command('clear')
+    .description('remove faults by name (or --all); the simulator reverts the objects they changed')
+    .argument('[names...]', 'fault names')
+    .option('--all', 'remove every fault')
+    .option('--kubeconfig <path>', 'kubeconfig of a running simulator', defaultSimKubeconfig)
+    .action(async (names: string[], opts: { all?: boolean; kubeconfig: string }) => {
+      if (!opts.all && names.length === 0) throw new InputError('name the faults to clear, or pass --all');
+      for (const name of await clearRemoteFaults(opts.kubeconfig, opts.all ? 'all' : names)) process.stdout.write(`fault/${name} cleared\n`);
     });
 }
 

@@ -36,3 +36,4 @@ export {
   type NamedFault,
 } from './faults/index.js';
 export { clusterDefinitionSchema, createCluster, defaultCluster, loadClusterDefinition, type ClusterDefinition } from './clusterdef/index.js';
+export { applyRemoteFaults, clearRemoteFaults, type FaultOutcome } from './faults/remote.js';
