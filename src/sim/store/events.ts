@@ -25,14 +25,21 @@ export type EventType = 'Normal' | 'Warning';
 
 /** Recently recorded events per store, by aggregation key → event name, as the client-go recorder caches them. */
 const recentEvents = new WeakMap<Store, Map<string, { namespace: string; name: string }>>();
+/** Distinct messages seen per similar-event key (same source, object, type, reason) and when the window started. */
+const similarEvents = new WeakMap<Store, Map<string, { messages: Set<string>; since: number }>>();
 const recentEventsLimit = 4096;
+/** client-go's EventAggregator: from the 10th different message within 10 minutes on, events are combined. */
+const similarEventsLimit = 10;
+const similarEventsWindowMs = 600_000;
 let sequence = 0;
 
 /**
  * Records a core/v1 Event the way client-go's event recorder does: `involvedObject` is a
  * reference to the object (or the object itself), the name is `<object>.<hex nanoseconds>`,
  * and a repeat of the same source, object, type, reason and message bumps `count` and
- * `lastTimestamp` of the existing event instead of creating a new one.
+ * `lastTimestamp` of the existing event instead of creating a new one. From the 10th different
+ * message for the same object and reason within 10 minutes on, they are recorded on one
+ * event as "(combined from similar events): <message>".
  */
 export function recordEvent(
   store: Store,
@@ -46,7 +53,17 @@ export function recordEvent(
   const source: EventSource = typeof component === 'string' ? { component } : component;
   const namespace = ref.namespace || 'default';
   const now = rfc3339(store.clock.now());
-  const key = [source.component, source.host, ref.kind, ref.namespace, ref.name, ref.fieldPath, ref.uid, ref.apiVersion, type, reason, message].join('\u0000');
+  const similarKey = [source.component, source.host, ref.kind, ref.namespace, ref.name, ref.fieldPath, ref.uid, ref.apiVersion, type, reason].join('\u0000');
+  let similar = similarEvents.get(store);
+  if (!similar) similarEvents.set(store, (similar = new Map()));
+  let seen = similar.get(similarKey);
+  if (!seen || store.clock.now() - seen.since > similarEventsWindowMs) similar.set(similarKey, (seen = { messages: new Set(), since: store.clock.now() }));
+  seen.messages.add(message);
+  if (similar.size > recentEventsLimit) similar.delete(similar.keys().next().value!);
+  const combined = seen.messages.size >= similarEventsLimit;
+  if (combined) message = `(combined from similar events): ${message}`;
+  // Combined events share one event object, whose message follows the latest one.
+  const key = combined ? `${similarKey}\u0000combined` : `${similarKey}\u0000${message}`;
 
   let cache = recentEvents.get(store);
   if (!cache) recentEvents.set(store, (cache = new Map()));
@@ -55,6 +72,7 @@ export function recordEvent(
     return store.mutate(resourceTypes.events, previous.namespace, previous.name, (event) => {
       event.count = ((event.count as number | undefined) ?? 1) + 1;
       event.lastTimestamp = now;
+      event.message = message;
     });
   }
   const nanos = BigInt(Math.floor(store.clock.now())) * 1_000_000n + BigInt(sequence++ % 1_000_000);

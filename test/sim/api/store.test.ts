@@ -295,6 +295,18 @@ describe('recordEvent', () => {
     expect(byObject.items).toHaveLength(1);
   });
 
+  it('combines similar events from the 10th different message on with different messages, as the client-go aggregator does', () => {
+    const store = new Store();
+    const p = store.create(rt.pods, pod('gang-0'));
+    for (let i = 1; i <= 12; i++) {
+      recordEvent(store, p, 'Warning', 'FailedScheduling', `0/${i} nodes are available: ${i} Insufficient nvidia.com/gpu.`, 'default-scheduler');
+    }
+    const events = store.list(rt.events, { fieldSelector: 'involvedObject.name=gang-0' }).items;
+    expect(events).toHaveLength(10);
+    const combined = events.find((e) => String(e.message).startsWith('(combined from similar events): '));
+    expect(combined).toMatchObject({ count: 3, message: '(combined from similar events): 0/12 nodes are available: 12 Insufficient nvidia.com/gpu.' });
+  });
+
   it('puts events about cluster-scoped objects in the default namespace', () => {
     const store = new Store();
     const node = store.create(rt.nodes, { metadata: { name: 'node-1' } });
