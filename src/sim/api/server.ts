@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { parse as parseYaml } from 'yaml';
+import { InputError } from '../../errors.js';
 import {
   apiVersionOf,
   builtinResourceTypes,
@@ -85,7 +86,12 @@ export class ApiServer {
   }
 
   async start(): Promise<string> {
-    this.address = await this.app.listen({ host: '127.0.0.1', port: this.requestedPort });
+    try {
+      this.address = await this.app.listen({ host: '127.0.0.1', port: this.requestedPort });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new InputError(`--port ${this.requestedPort}: already in use on 127.0.0.1`);
+      throw err;
+    }
     return this.address;
   }
 
