@@ -9,11 +9,11 @@ import type { ClusterState } from '../../cluster/state.js';
 import type { Pod } from '../../cluster/types.js';
 import type { Scenario, Severity } from '../types.js';
 import type { ContainerView } from './util.js';
-import { isActivePod, kubectl } from './util.js';
+import { kubectl } from './util.js';
 import type { ContainerIssue, IssueGroup, IssueReport } from './workload-issues.js';
 import {
   containerEvents, containerNames, containerStatusLines, editCommand, eventLines, exitCodeMeaning, failureText, issueScenario,
-  isRecentlyFailedBarePod, killedByProbe, lastTermination, memo, podNames, restartState, troubledContainers, workloadLabel,
+  isRecentlyFailedBarePod, killedByProbe, lastTermination, memo, podNames, restartState, troubledPods, workloadLabel,
 } from './workload-issues.js';
 
 type CrashKind =
@@ -31,9 +31,9 @@ const NOT_A_CRASH = /exec format error|container init was OOM-killed|OOMKilled/i
 function classifyCrashes(state: ClusterState): ContainerIssue<CrashKind>[] {
   return memo(state, 'crash.issues', () => {
     const issues: ContainerIssue<CrashKind>[] = [];
-    for (const pod of state.pods) {
-      if (!isActivePod(pod) && !isRecentlyFailedBarePod(state, pod)) continue;
-      for (const c of troubledContainers(pod)) {
+    for (const { pod, containers, active } of troubledPods(state)) {
+      if (!active && !isRecentlyFailedBarePod(state, pod)) continue;
+      for (const c of containers) {
         const issue = classifyContainer(state, pod, c);
         if (issue) issues.push(issue);
       }

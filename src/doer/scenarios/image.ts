@@ -9,11 +9,11 @@ import { displayName } from '../../cluster/state.js';
 import type { Event, ObjectRef, Pod, Secret } from '../../cluster/types.js';
 import type { Scenario, Severity } from '../types.js';
 import type { ContainerView } from './util.js';
-import { ageSeconds, isActivePod, kubectl } from './util.js';
+import { ageSeconds, kubectl } from './util.js';
 import type { ContainerIssue, IssueGroup, IssueReport } from './workload-issues.js';
 import {
   containerEvents, containerNames, containerStatusLines, editCommand, eventLines, failureText, issueScenario, lastTermination,
-  memo, podNames, templateSpecOf, troubledContainers, workloadLabel,
+  memo, podNames, templateSpecOf, troubledPods, workloadLabel,
 } from './workload-issues.js';
 
 type ImageKind =
@@ -51,26 +51,15 @@ function imageOf(c: ContainerView): string {
 function classifyImages(state: ClusterState): ContainerIssue<ImageKind>[] {
   return memo(state, 'image.issues', () => {
     const issues: ContainerIssue<ImageKind>[] = [];
-    for (const pod of state.pods) {
-      if (!isActivePod(pod)) continue;
-      const views = troubledContainers(pod);
-      // Old snapshots may carry no container statuses for a Pending pod: fall back to the specs.
-      const candidates = views.length > 0 || pod.status?.containerStatuses?.length ? views : specOnlyViews(pod);
-      for (const c of candidates) {
+    for (const { pod, containers, active } of troubledPods(state)) {
+      if (!active) continue;
+      for (const c of containers) {
         const issue = classifyContainer(state, pod, c);
         if (issue) issues.push(issue);
       }
     }
     return issues;
   });
-}
-
-function specOnlyViews(pod: Pod): ContainerView[] {
-  if (pod.status?.phase !== 'Pending') return [];
-  return [
-    ...(pod.spec?.initContainers ?? []).map((spec) => ({ name: spec.name, init: true, spec })),
-    ...(pod.spec?.containers ?? []).map((spec) => ({ name: spec.name, init: false, spec })),
-  ];
 }
 
 function classifyContainer(state: ClusterState, pod: Pod, c: ContainerView): ContainerIssue<ImageKind> | undefined {
@@ -286,10 +275,10 @@ const SPECS: ImageScenarioSpec[] = [
     },
   },
   {
-    kind: 'credentials-rejected', severity: 'critical', hops: 2, title: 'Registry rejects the credentials in the pull secret',
+    kind: 'credentials-rejected', severity: 'critical', title: 'Registry rejects the credentials in the pull secret',
     description:
       'The pod names an imagePullSecret, yet the registry answers "unauthorized"/"denied": the credentials are wrong, expired or for another registry. ' +
-      'The chain is Pod → imagePullSecrets → Secret. Fix: recreate the Secret with valid credentials for that registry host.',
+      'Fix: recreate the Secret with valid credentials for that registry host.',
     report: (g) => {
       const s = g.rootCause;
       return {
@@ -303,7 +292,7 @@ const SPECS: ImageScenarioSpec[] = [
     },
   },
   {
-    kind: 'pull-secret-missing', severity: 'critical', hops: 2, title: 'imagePullSecret does not exist',
+    kind: 'pull-secret-missing', severity: 'critical', title: 'imagePullSecret does not exist',
     description:
       'The pod names an imagePullSecret that is not in its namespace (kubelet: FailedToRetrieveImagePullSecret "Unable to retrieve some image pull secrets (x)"), ' +
       'so the private image is pulled anonymously and denied. Chain: Pod → imagePullSecrets → missing Secret. Fix: create the Secret in that namespace (Secrets are not shared across namespaces).',
@@ -338,7 +327,7 @@ const SPECS: ImageScenarioSpec[] = [
     },
   },
   {
-    kind: 'pull-secret-wrong-type', severity: 'critical', hops: 2, title: 'imagePullSecret holds no registry credentials',
+    kind: 'pull-secret-wrong-type', severity: 'critical', title: 'imagePullSecret holds no registry credentials',
     description:
       'The Secret named in imagePullSecrets exists but is not of type kubernetes.io/dockerconfigjson (no .dockerconfigjson key), so the kubelet ignores it and the pull is denied. ' +
       'Fix: recreate it with `kubectl create secret docker-registry`.',

@@ -15,7 +15,7 @@ import { ageSeconds, containersOf, eventLine, isActivePod, kubectl, podCondition
 import type { ContainerIssue, IssueGroup, IssueReport } from './workload-issues.js';
 import {
   containerEvents, containerNames, containerStatusLines, editCommand, eventLines, failureText, issueScenario, isRecent,
-  isRecentlyFailedBarePod, lastTermination, memo, podNames, restartState, troubledContainers, workloadLabel,
+  isRecentlyFailedBarePod, lastTermination, memo, podNames, restartState, troubledPods, workloadLabel,
 } from './workload-issues.js';
 
 type OomKind =
@@ -55,12 +55,16 @@ function memoryLimit(spec: Container | undefined): number | undefined {
 const SIZE: Record<string, number> = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 };
 const GO_SIZE: Record<string, number> = { B: 1, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30, TiB: 2 ** 40 };
 
+const HEAP_FLAG = /-Xmx|MaxRAMPercentage|max-old-space-size|GOMEMLIMIT/;
+const HEAP_ENV_NAME = /JAVA|JVM|HEAP|OPTS|OPTIONS|GOMEMLIMIT|MEM/i;
+
 /** Command, args and env values of a container, with env resolved through ConfigMaps where the state has them. */
 function heapSources(state: ClusterState, namespace: string, spec: Container): HeapSource[] {
   const sources: HeapSource[] = [...(spec.command ?? []), ...(spec.args ?? [])].map((text) => ({ text, where: 'command/args' }));
   for (const e of spec.env ?? []) {
     if (e.value) sources.push({ text: e.value, where: `env ${e.name}` });
-    const ref = e.valueFrom?.configMapKeyRef;
+    // Only variables that plausibly carry runtime flags are worth a ConfigMap lookup.
+    const ref = HEAP_ENV_NAME.test(e.name) ? e.valueFrom?.configMapKeyRef : undefined;
     const value = ref?.name ? state.configMap(namespace, ref.name)?.data?.[ref.key] : undefined;
     if (ref?.name && value) sources.push({ text: value, where: `env ${e.name} from ConfigMap ${namespace}/${ref.name} key ${ref.key}`, configMap: ref.name });
   }
@@ -78,6 +82,7 @@ function heapSources(state: ClusterState, namespace: string, spec: Container): H
 function heapSettings(sources: HeapSource[], limit: number): HeapSetting[] {
   const settings: HeapSetting[] = [];
   for (const { text, where, configMap } of sources) {
+    if (!HEAP_FLAG.test(text) && !where.startsWith('env GOMEMLIMIT')) continue;
     const add = (kind: HeapKind, bytes: number, flag: string) => settings.push({ kind, bytes, source: `${flag} in ${where}`, ...(configMap ? { configMap } : {}) });
     for (const m of text.matchAll(/-Xmx(\d+)([kKmMgGtT]?)\b/g)) add('jvm-heap', Number(m[1]) * SIZE[m[2].toLowerCase()], m[0]);
     for (const m of text.matchAll(/-XX:MaxRAMPercentage=(\d+(?:\.\d+)?)/g)) add('jvm-ram-percentage', (Number(m[1]) / 100) * limit, m[0]);
@@ -99,14 +104,14 @@ function oversizedHeap(state: ClusterState, namespace: string, spec: Container |
 function classifyOom(state: ClusterState): ContainerIssue<OomKind>[] {
   return memo(state, 'oom.issues', () => {
     const issues: ContainerIssue<OomKind>[] = [];
-    for (const pod of state.pods) {
-      if (isActivePod(pod) || isRecentlyFailedBarePod(state, pod)) {
-        for (const c of troubledContainers(pod)) {
+    for (const { pod, containers, active } of troubledPods(state)) {
+      if (active || isRecentlyFailedBarePod(state, pod)) {
+        for (const c of containers) {
           const issue = classifyContainer(state, pod, c);
           if (issue) issues.push(issue);
         }
-      } else if (pod.status?.phase === 'Failed') {
-        const issue = pod.status.reason === 'Evicted' ? evictedIssue(state, pod) : failedJobPodIssue(state, pod);
+      } else {
+        const issue = pod.status?.reason === 'Evicted' ? evictedIssue(state, pod) : failedJobPodIssue(state, pod);
         if (issue) issues.push(issue);
       }
     }

@@ -10,11 +10,11 @@ import { displayName } from '../../cluster/state.js';
 import type { Container, Event, KubeObject, Pod } from '../../cluster/types.js';
 import type { Scenario, Severity } from '../types.js';
 import type { ContainerView } from './util.js';
-import { ageSeconds, isActivePod, kubectl } from './util.js';
+import { ageSeconds, kubectl } from './util.js';
 import type { ContainerIssue, IssueGroup, IssueReport } from './workload-issues.js';
 import {
   containerEvents, containerNames, containerStatusLines, editCommand, eventLines, issueScenario, killedByProbe, lastTermination, memo,
-  podNames, restartState, troubledContainers, workloadLabel,
+  podNames, restartState, troubledPods, workloadLabel,
 } from './workload-issues.js';
 
 type ProbeType = 'liveness' | 'readiness' | 'startup';
@@ -66,9 +66,9 @@ function portDeclared(spec: Container, port: string | number | undefined): boole
 function classifyProbes(state: ClusterState): ContainerIssue<ProbeKind>[] {
   return memo(state, 'probe.issues', () => {
     const issues: ContainerIssue<ProbeKind>[] = [];
-    for (const pod of state.pods) {
-      if (!isActivePod(pod)) continue;
-      for (const c of troubledContainers(pod)) {
+    for (const { pod, containers, active } of troubledPods(state)) {
+      if (!active) continue;
+      for (const c of containers) {
         if (c.init || !c.spec) continue;
         const issue = classifyContainer(state, pod, c);
         if (issue) issues.push(issue);

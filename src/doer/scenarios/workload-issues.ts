@@ -8,7 +8,7 @@ import { displayName, refKey } from '../../cluster/state.js';
 import type { ContainerStatus, Event, ObjectRef, Pod } from '../../cluster/types.js';
 import type { Category, Detection, Scenario, Severity } from '../types.js';
 import type { ContainerView } from './util.js';
-import { ageSeconds, containersOf, eventLine, statusLine } from './util.js';
+import { ageSeconds, containersOf, eventLine, isActivePod, statusLine } from './util.js';
 
 /** One failing container, already classified. */
 export interface ContainerIssue<K extends string = string> {
@@ -147,6 +147,43 @@ function uniquePods(issues: ContainerIssue[]): Pod[] {
 /** The most recent termination: the current one if the container is dead now, else the last one. */
 export function lastTermination(c: ContainerView): ContainerStateTerminated | undefined {
   return c.status?.state?.terminated ?? c.status?.lastState?.terminated;
+}
+
+/** A pod worth a closer look, with the containers that are not plainly healthy. */
+export interface TroubledPod {
+  pod: Pod;
+  containers: ContainerView[];
+  /** Meant to be running now (not finished, not being deleted). */
+  active: boolean;
+}
+
+/**
+ * One pass over all pods per state, shared by the container categories: active pods with a
+ * container that is not plainly healthy (or, for old Pending snapshots without statuses, their
+ * specs), and pods that ended Failed (evictions, Job attempts, bare pods).
+ */
+export function troubledPods(state: ClusterState): TroubledPod[] {
+  return memo(state, 'troubled-pods', () => {
+    const result: TroubledPod[] = [];
+    for (const pod of state.pods) {
+      if (isActivePod(pod)) {
+        const containers = pod.status?.containerStatuses?.length || pod.status?.initContainerStatuses?.length
+          ? troubledContainers(pod)
+          : pod.status?.phase === 'Pending' ? specOnlyViews(pod) : [];
+        if (containers.length) result.push({ pod, containers, active: true });
+      } else if (pod.status?.phase === 'Failed' && !pod.metadata.deletionTimestamp) {
+        result.push({ pod, containers: troubledContainers(pod), active: false });
+      }
+    }
+    return result;
+  });
+}
+
+function specOnlyViews(pod: Pod): ContainerView[] {
+  return [
+    ...(pod.spec?.initContainers ?? []).map((spec) => ({ name: spec.name, init: true, spec })),
+    ...(pod.spec?.containers ?? []).map((spec) => ({ name: spec.name, init: false, spec })),
+  ];
 }
 
 /** Containers of a pod that are not plainly healthy (cheap filter before any event lookup). */
