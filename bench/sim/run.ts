@@ -114,6 +114,19 @@ async function main(): Promise<void> {
   global.gc?.();
   const heap = process.memoryUsage();
 
+  // In-process watchers as the kubelet model uses them: one per node, on spec.nodeName.
+  store.create(rt.namespaces, { metadata: { name: 'kubelets' } });
+  const kubeletEvents = { count: 0 };
+  const unwatch = Array.from({ length: nodeCount }, (_, i) =>
+    store.watch(rt.pods, { resourceVersion: store.resourceVersion, fieldSelector: `spec.nodeName=node-${String(i).padStart(5, '0')}` }, () => kubeletEvents.count++),
+  );
+  const kubeletPods = Math.min(10_000, podCount);
+  t = process.hrtime.bigint();
+  for (let i = 0; i < kubeletPods; i++) store.create(rt.pods, pod(3_000_000 + i, 'kubelets'));
+  const kubeletRate = kubeletPods / seconds(t);
+  for (const stop of unwatch) stop();
+  if (kubeletEvents.count !== kubeletPods) throw new Error(`kubelet watchers saw ${kubeletEvents.count} of ${kubeletPods} events`);
+
   const server = new ApiServer({ store, token: 'bench' });
   await server.start();
 
@@ -204,6 +217,7 @@ async function main(): Promise<void> {
     `| objects held | ${nodeCount.toLocaleString('en')} nodes, ${store.count(rt.pods).toLocaleString('en')} pods in one process |`,
     `| JS heap after loading | ${mib(heap.heapUsed)} (RSS ${mib(heap.rss)}) |`,
     `| create rate, in-process store | ${Math.round(nodeCount / nodeSeconds).toLocaleString('en')} nodes/s, ${Math.round(storeRate).toLocaleString('en')} pods/s (${Math.round(podCpuRate).toLocaleString('en')} pods per CPU-second) |`,
+    `| create rate with ${nodeCount.toLocaleString('en')} in-process kubelet watchers (spec.nodeName=…) | ${Math.round(kubeletRate).toLocaleString('en')} pods/s (${(kubeletRate / storeRate).toFixed(2)}× the rate without watchers) |`,
     `| create rate, HTTPS POST (16 in flight, ${httpCreates.toLocaleString('en')} pods) | ${Math.round(httpRate).toLocaleString('en')} pods/s (${Math.round(httpCpuRate).toLocaleString('en')} per CPU-second; ${(podCpuRate / httpCpuRate).toFixed(0)}× the CPU of an in-process create) |`,
     `| list all ${warmList.items.toLocaleString('en')} pods over HTTPS, limit=${pageSize} (${warmList.pages} pages) | first ${coldList.seconds.toFixed(1)} s (${coldList.cpu.toFixed(1)} CPU-s), again ${warmList.seconds.toFixed(1)} s (${warmList.cpu.toFixed(1)} CPU-s; cached JSON makes it ${(coldList.cpu / warmList.cpu).toFixed(1)}× cheaper) |`,
     `| watch fan-out, ${watchers} HTTPS watchers × ${watchedCreates.toLocaleString('en')} pod creates | ${fanoutSeconds.toFixed(1)} s until all delivered, ${fanoutCpu.toFixed(1)} CPU-s (${Math.round((watchers * watchedCreates) / fanoutCpu).toLocaleString('en')} events per CPU-second) |`,
