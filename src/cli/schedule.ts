@@ -19,7 +19,10 @@ import {
   supernodeCluster,
   type SupernodeLayout,
   type TopologyReplayReport,
+  DEFAULT_TIER_LABELS,
+  startLiveScheduler,
 } from '../scheduler/index.js';
+import { loadKubeConfig } from '../sources/index.js';
 
 /** "42-51" or "1,5,9" (or a mix) → [42, 43, ..., 51]. */
 export function parseSeeds(text: string): number[] {
@@ -183,8 +186,43 @@ function registerTopologyReplay(schedule: Command): void {
     });
 }
 
+function registerRun(schedule: Command): void {
+  schedule
+    .command('run')
+    .description('run the scheduler against a cluster: pods with schedulerName nakhoda, gangs from Volcano PodGroups')
+    .option('--kubeconfig <file>', 'kubeconfig (default: $KUBECONFIG, ~/.kube/config, or in-cluster)')
+    .option('--context <name>', 'kubeconfig context')
+    .option('--scheduler-name <name>', 'schedule pods whose spec.schedulerName is this', 'nakhoda')
+    .option('--tiers <labels>', 'topology tier labels, tightest first (when the cluster has no HyperNodes)', DEFAULT_TIER_LABELS.join(','))
+    .option('--gpu-resource <names>', 'extended resources counted as accelerators', 'nvidia.com/gpu')
+    .option('--policy <name>', `placement policy (${POLICY_NAMES.join(', ')})`, 'nakhoda')
+    .option('--lease-namespace <ns>', 'namespace of the leader-election Lease', 'kube-system')
+    .option('--interval <ms>', 'pause between scheduling cycles', '1000')
+    .action(async (opts: { kubeconfig?: string; context?: string; schedulerName: string; tiers: string; gpuResource: string; policy: string; leaseNamespace: string; interval: string }) => {
+      const [policy] = parsePolicies(opts.policy);
+      const intervalMs = positiveNumber('--interval', opts.interval, true);
+      const kc = await loadKubeConfig({ kubeconfig: opts.kubeconfig, context: opts.context });
+      const scheduler = await startLiveScheduler(kc, {
+        schedulerName: opts.schedulerName,
+        tierLabels: opts.tiers.split(',').map((t) => t.trim()).filter((t) => t !== ''),
+        gpuResources: opts.gpuResource.split(',').map((r) => r.trim()).filter((r) => r !== ''),
+        policy,
+        leaseNamespace: opts.leaseNamespace,
+        intervalMs,
+        log: (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
+      });
+      const stop = (): void => {
+        void scheduler.stop();
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      await scheduler.done;
+    });
+}
+
 export function registerSchedule(program: Command): void {
   const schedule = program.command('schedule').description('topology-aware gang scheduler: trace replay and the live scheduler');
   registerReplay(schedule);
   registerTopologyReplay(schedule);
+  registerRun(schedule);
 }

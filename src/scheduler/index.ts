@@ -41,3 +41,17 @@ export type {
   TopologyMetrics,
   TopologyReplayReport,
 } from './topologyReplay.js';
+export {
+  DEVICES_ANNOTATION,
+  GPU_MILLI_ANNOTATION,
+  GPU_MODELS_ANNOTATION,
+  GROUP_ANNOTATION,
+  nodeAdmitsPod,
+  nodeSpecFromNode,
+  occupiedState,
+  planCycle,
+  podRequestFromPod,
+} from './kube.js';
+export type { BindDecision, ClusterView, CyclePlan, FailureDecision, GroupStatusDecision, NodeObject, PlanOptions, PodGroupObject, PodObject } from './kube.js';
+export { startLiveScheduler } from './live.js';
+export type { LiveScheduler, LiveSchedulerOptions } from './live.js';
