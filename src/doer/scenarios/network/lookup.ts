@@ -6,7 +6,8 @@
 import type { ClusterState } from '../../../cluster/state.js';
 import { refOf } from '../../../cluster/state.js';
 import { matchesMap } from '../../../cluster/selectors.js';
-import type { Ingress, KubeObject, ObjectRef, Pod, PodSpec } from '../../../cluster/types.js';
+import type { Ingress, KubeObject, ObjectRef, Pod, PodSpec, Service } from '../../../cluster/types.js';
+import { isActivePod } from '../util.js';
 
 /** Appends to the list under a key (creating it), without copying the list. */
 export function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -55,6 +56,29 @@ export function podsSelectedBy(state: ClusterState, namespace: string, selector:
     if (!smallest || bucket.length < smallest.length) smallest = bucket;
   }
   return (smallest ?? []).filter((p) => matchesMap(selector, p.metadata.labels));
+}
+
+/** A Service that selects pods (not ExternalName, has a selector), with the pods it selects. */
+export interface SelectorService {
+  service: Service;
+  /** Every selected pod, finished ones included. */
+  all: Pod[];
+  /** Selected pods meant to be running now. */
+  active: Pod[];
+}
+
+const selectorServiceCache = new WeakMap<ClusterState, SelectorService[]>();
+
+/** Services with selectors and their selected pods, computed once per state for every scenario. */
+export function selectorServices(state: ClusterState): SelectorService[] {
+  return cached(selectorServiceCache, state, () =>
+    state.services
+      .filter((s) => s.spec?.type !== 'ExternalName' && Object.keys(s.spec?.selector ?? {}).length > 0)
+      .map((service) => {
+        const all = podsSelectedBy(state, service.metadata.namespace ?? 'default', service.spec?.selector);
+        return { service, all, active: all.filter(isActivePod) };
+      }),
+  );
 }
 
 const ingressCache = new WeakMap<ClusterState, Map<string, Ingress[]>>();

@@ -5,7 +5,7 @@ import { formatSelector, matchesSelector } from '../../../cluster/selectors.js';
 import type { NetworkPolicy, ObjectRef, Pod } from '../../../cluster/types.js';
 import type { Detection, Scenario } from '../../types.js';
 import { isActivePod, kubectl, label } from '../util.js';
-import { ingressesRoutingTo, podsSelectedBy, pushTo } from './lookup.js';
+import { ingressesRoutingTo, pushTo, selectorServices } from './lookup.js';
 
 type Direction = 'Ingress' | 'Egress';
 
@@ -18,17 +18,19 @@ function directions(policy: NetworkPolicy): Direction[] {
 
 const policyCache = new WeakMap<ClusterState, Map<string, NetworkPolicy[]>>();
 
-function policiesFor(state: ClusterState, pod: Pod, direction: Direction): NetworkPolicy[] {
+/** NetworkPolicies by namespace (most namespaces have none, so most pods are never examined). */
+function policiesByNamespace(state: ClusterState): Map<string, NetworkPolicy[]> {
   let index = policyCache.get(state);
   if (!index) {
     index = new Map();
-    for (const p of state.networkPolicies) {
-      const ns = p.metadata.namespace ?? 'default';
-      pushTo(index, ns, p);
-    }
+    for (const p of state.networkPolicies) pushTo(index, p.metadata.namespace ?? 'default', p);
     policyCache.set(state, index);
   }
-  return (index.get(pod.metadata.namespace ?? 'default') ?? []).filter(
+  return index;
+}
+
+function policiesFor(state: ClusterState, pod: Pod, direction: Direction): NetworkPolicy[] {
+  return (policiesByNamespace(state).get(pod.metadata.namespace ?? 'default') ?? []).filter(
     (p) => directions(p).includes(direction) && matchesSelector(p.spec?.podSelector ?? {}, pod.metadata.labels),
   );
 }
@@ -61,10 +63,11 @@ const ingressDenied: Scenario = {
     'the policies selecting them. Fix: add a policy that allows ingress from the intended clients (or remove the deny).',
   detect(state) {
     const detections: Detection[] = [];
-    for (const service of state.services) {
+    const withPolicies = policiesByNamespace(state);
+    for (const { service, active } of selectorServices(state)) {
       const ns = service.metadata.namespace ?? 'default';
-      const pod = podsSelectedBy(state, ns, service.spec?.selector).find(isActivePod);
-      if (!pod) continue;
+      const pod = active[0];
+      if (!pod || !withPolicies.has(ns)) continue;
       const policies = policiesFor(state, pod, 'Ingress');
       if (policies.length === 0 || policies.some((p) => (p.spec?.ingress ?? []).length > 0)) continue;
       const deny = denyPolicy(policies, 'Ingress');
@@ -111,7 +114,8 @@ const egressBlocksDns: Scenario = {
   detect(state) {
     const byPolicy = new Map<string, { deny: NetworkPolicy; policies: NetworkPolicy[]; workloads: ObjectRef[] }>();
     const seenWorkloads = new Set<string>();
-    for (const pod of state.pods) {
+    const pods = [...policiesByNamespace(state).keys()].flatMap((ns) => state.podsInNamespace(ns));
+    for (const pod of pods) {
       if (!isActivePod(pod) || pod.spec?.hostNetwork) continue;
       const workload = state.workloadOf(pod);
       const key = `${workload.kind}/${workload.namespace}/${workload.name}`;

@@ -7,16 +7,11 @@ import { displayName, refOf } from '../../../cluster/state.js';
 import { formatSelector, matchesMap } from '../../../cluster/selectors.js';
 import type { Endpoints, ObjectRef, Pod, Service } from '../../../cluster/types.js';
 import type { Detection, Scenario } from '../../types.js';
-import { ageSeconds, containersOf, isActivePod, isPodReady, kubectl, kubectlRef, label, statusLine } from '../util.js';
-import { ingressesRoutingTo, podsSelectedBy, templateWorkloads, type TemplateWorkload } from './lookup.js';
+import { ageSeconds, containersOf, isPodReady, kubectl, kubectlRef, label, statusLine } from '../util.js';
+import { ingressesRoutingTo, selectorServices, templateWorkloads, type TemplateWorkload } from './lookup.js';
 
 /** Pods younger than this are still starting; a Service without endpoints to them is normal. */
 const STARTUP_GRACE_SECONDS = 120;
-
-/** Services whose selector is in the spec (ExternalName and manual-endpoint Services excluded). */
-function selectorServices(state: ClusterState): Service[] {
-  return state.services.filter((s) => s.spec?.type !== 'ExternalName' && Object.keys(s.spec?.selector ?? {}).length > 0);
-}
 
 export function isClusterDns(service: Service): boolean {
   return (
@@ -61,20 +56,14 @@ function workloadsSelectedBy(state: ClusterState, service: Service): TemplateWor
   return templateWorkloads(state, service.metadata.namespace ?? 'default').filter((w) => matchesMap(service.spec?.selector, w.labels));
 }
 
-function selectedPods(state: ClusterState, service: Service) {
-  const all = podsSelectedBy(state, service.metadata.namespace ?? 'default', service.spec?.selector);
-  return { all, active: all.filter(isActivePod) };
-}
-
 // ---- Service without ready endpoints (a consequence: folds into the pods' own cause) ------------
 
 function noEndpointsDetections(state: ClusterState, wantDns: boolean): Detection[] {
   const detections: Detection[] = [];
-  for (const service of selectorServices(state)) {
+  for (const { service, all, active } of selectorServices(state)) {
     if (isClusterDns(service) !== wantDns) continue;
     const ns = service.metadata.namespace ?? 'default';
     const svcRef = refOf(service);
-    const { all, active } = selectedPods(state, service);
     let dependsOn: ObjectRef[];
     let rootCause: ObjectRef;
     const evidence: string[] = [];
@@ -182,9 +171,9 @@ const serviceSelectorNoMatch: Scenario = {
     'similar labels or the same name. Fix the selector (or the pod template labels) so they agree.',
   detect(state) {
     const detections: Detection[] = [];
-    for (const service of selectorServices(state)) {
-      if (ageSeconds(state, service.metadata.creationTimestamp) < STARTUP_GRACE_SECONDS) continue;
-      if (selectedPods(state, service).all.length > 0 || workloadsSelectedBy(state, service).length > 0) continue;
+    for (const { service, all } of selectorServices(state)) {
+      if (all.length > 0 || ageSeconds(state, service.metadata.creationTimestamp) < STARTUP_GRACE_SECONDS) continue;
+      if (workloadsSelectedBy(state, service).length > 0) continue;
       const svcRef = refOf(service);
       const ns = svcRef.namespace ?? 'default';
       const near = nearMisses(state, service);
@@ -238,10 +227,14 @@ function declaresPort(spec: { containers?: Array<{ ports?: Array<{ containerPort
   return (spec?.containers ?? []).some((c) => (c.ports ?? []).some((p) => (typeof target === 'number' ? p.containerPort === target : p.name === target)));
 }
 
+const portProblemCache = new WeakMap<ClusterState, PortProblem[]>();
+
+/** Port mismatches of every Service, computed once per state for the three port scenarios. */
 function portProblems(state: ClusterState): PortProblem[] {
+  const known = portProblemCache.get(state);
+  if (known) return known;
   const problems: PortProblem[] = [];
-  for (const service of selectorServices(state)) {
-    const { active } = selectedPods(state, service);
+  for (const { service, active } of selectorServices(state)) {
     if (active.length === 0) continue;
     const declared = [...new Set(active.flatMap((p) => (p.spec?.containers ?? []).flatMap((c) => (c.ports ?? []).map((cp) => (cp.name ? `${cp.containerPort}/${cp.name}` : `${cp.containerPort}`)))))];
     const ports = service.spec?.ports ?? [];
@@ -258,6 +251,7 @@ function portProblems(state: ClusterState): PortProblem[] {
       problems.push({ service, port: { port: sp.port, target, name: sp.name }, pods: active, declared, intended });
     }
   }
+  portProblemCache.set(state, problems);
   return problems;
 }
 
