@@ -180,3 +180,20 @@ describe('shared example 017-probe-readiness-wrong-port-statefulset-never-ready'
     expect(label.rootCause).toContainEqual(finding?.rootCause);
   });
 });
+
+describe('probe: pods with a sidecar, events without fieldPath (older kubelets)', () => {
+  it('attributes the Unhealthy events to the container that has the failing probe', () => {
+    const b = brokenDeployment('orders', {
+      container: { name: 'orders', image: IMAGE, ports: PORTS, readinessProbe: http(8081) },
+      state: { running: { startedAt: ago(1800) }, ready: false },
+      events: (p) => [event(p, 'Warning', 'Unhealthy', `Readiness probe failed: ${REFUSED(8081)}`, { count: 90 })],
+    });
+    for (const pod of b.pods) {
+      pod.spec?.containers?.push({ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.22.1' });
+      pod.status?.containerStatuses?.push(containerStatus('istio-proxy', 'docker.io/istio/proxyv2:1.22.1', { running: { startedAt: ago(1800) }, ready: true }) as never);
+    }
+    const [d] = detect('probe.readiness-wrong-port', b.objects);
+    expect(d.rootCause).toEqual({ kind: 'Deployment', namespace: 'shop', name: 'orders' });
+    expect(d.evidence.join('\n')).toContain('connect: connection refused');
+  });
+});

@@ -269,18 +269,24 @@ function quoteMessage(message: string): string {
 }
 
 /**
- * Events about a pod that concern one container: those whose fieldPath names it, or that name it
- * in the message, or (single-container pods, old snapshots without fieldPath) all of them.
+ * Events about a pod that concern one container: those whose fieldPath names it; without a
+ * fieldPath (old snapshots, pod-level events), those whose message does not name another container.
  */
 export function containerEvents(state: ClusterState, pod: Pod, container: string, reasons: readonly string[]): Event[] {
   const events = state.eventsFor({ kind: 'Pod', namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name });
-  const single = (pod.spec?.containers?.length ?? 0) + (pod.spec?.initContainers?.length ?? 0) <= 1;
+  const others = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c) => c.name).filter((n) => n !== container);
   return events.filter((e) => {
     if (!reasons.includes(e.reason ?? '')) return false;
     const fieldPath = e.involvedObject?.fieldPath;
-    if (fieldPath) return fieldPath.endsWith(`{${container}}`);
-    return single || (e.message ?? '').includes(container);
+    if (fieldPath?.includes('{')) return fieldPath.endsWith(`{${container}}`);
+    const message = e.message ?? '';
+    return !others.some((other) => namesContainer(message, other)) || namesContainer(message, container);
   });
+}
+
+/** `container app`, `container "app"`, `container=app` — how kubelet messages name a container. */
+function namesContainer(message: string, name: string): boolean {
+  return message.includes(`container ${name}`) || message.includes(`container "${name}"`) || message.includes(`container=${name}`) || message.includes(`Container ${name} `);
 }
 
 /**
