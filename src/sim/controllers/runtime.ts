@@ -22,7 +22,12 @@ export function emitEvent(
   message: string,
   component: string | EventSource,
 ): void {
-  recordEvent(ctx.store, obj, type, reason, message, component);
+  try {
+    recordEvent(ctx.store, obj, type, reason, message, component);
+  } catch (err) {
+    // Like client-go's recorder, an event that cannot be written (its namespace is going away) is dropped.
+    if (!(err instanceof StatusError && (err.code === 403 || err.code === 404))) throw err;
+  }
 }
 
 /**
