@@ -391,7 +391,42 @@ const cases: Case[] = [
     },
     rootCause: { kind: 'PyTorchJob', name: 'llama-ft' },
     evidence: 'llama-ft-worker-0: Running on gpu-1',
-    negative: healthyGpuCluster,
+    // Independent inference replicas, one running and one waiting for a GPU, are not a half-placed job.
+    negative: () => {
+      const spec = trainerSpec('8');
+      const serve = deployment('vllm', { namespace: 'serve', replicas: 2, podSpec: spec, podStatus: (i) => (i === 0 ? runningStatus(spec) : unschedulableStatus(INSUFFICIENT_GPU(1))) });
+      serve.pods[0].spec!.nodeName = 'gpu-1';
+      serve.pods[1].spec!.nodeName = undefined;
+      return [gpuNode('gpu-1', 8), ...serve.all, event(serve.pods[1], 'Warning', 'FailedScheduling', INSUFFICIENT_GPU(1), { component: 'default-scheduler' })];
+    },
+  },
+  {
+    id: 'accelerator.accelerator-node-unavailable',
+    objects: () => {
+      const down = gpuNode('gpu-2', 8);
+      (down as unknown as { status: { conditions: unknown[] } }).status.conditions = [{ type: 'Ready', status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' }];
+      (down as unknown as { spec: { taints: unknown[] } }).spec.taints.push({ key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule' });
+      return [gpuNode('gpu-1', 8), down, ...deployment('bert', { namespace: 'ml', replicas: 1, nodeName: 'gpu-1', podSpec: trainerSpec('8') }).all,
+        ...pendingDeployment('llama', '0/2 nodes are available: 1 Insufficient nvidia.com/gpu, 1 node(s) had untolerated taint {node.kubernetes.io/unreachable: }. preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling.', { namespace: 'ml', podSpec: trainerSpec('8') }).objects];
+    },
+    rootCause: { kind: 'Node', name: 'gpu-2' },
+    evidence: 'Ready=Unknown',
+    negative: () => [gpuNode('gpu-1', 4), ...deployment('bert', { namespace: 'ml', replicas: 1, nodeName: 'gpu-1', podSpec: trainerSpec('4') }).all, ...pendingDeployment('llama', INSUFFICIENT_GPU(1), { namespace: 'ml', podSpec: trainerSpec('2') }).objects],
+  },
+  {
+    id: 'accelerator.queue-quota-blocks-job',
+    objects: () => {
+      const job = obj('Job', 'batch/v1', 'llama-sft', 'research', { spec: { suspend: true, parallelism: 1, template: { spec: trainerSpec('8') } }, status: {} }, { labels: { 'kueue.x-k8s.io/queue-name': 'team-a' } });
+      const wl = obj('Workload', 'kueue.x-k8s.io/v1beta1', 'job-llama-sft-8c3e1', 'research');
+      return [gpuNode('gpu-1', 8), job, event(wl, 'Warning', 'Pending', "couldn't assign flavors to pod set main: insufficient quota for nvidia.com/gpu in flavor a100, request > maximum capacity", { component: 'kueue-admission' })];
+    },
+    rootCause: { kind: 'Job', name: 'llama-sft' },
+    evidence: 'request > maximum capacity',
+    // A CPU quota shortage is a quota matter, not an accelerator one.
+    negative: () => {
+      const wl = obj('Workload', 'kueue.x-k8s.io/v1beta1', 'job-etl-1a2b3', 'research');
+      return [event(wl, 'Warning', 'Pending', "couldn't assign flavors to pod set main: insufficient unused quota for cpu in flavor default-flavor, 3 more needed", { component: 'kueue-admission' })];
+    },
   },
 ];
 
@@ -415,6 +450,13 @@ describe('accelerator scenarios', () => {
       });
     });
   }
+});
+
+describe('accelerator.no-kernel-image-for-gpu variants', () => {
+  it('recognises a model dtype the GPU does not support (vLLM on a pre-Ampere GPU)', () => {
+    const [d] = detect('accelerator.no-kernel-image-for-gpu', failingTrainer('ValueError: Bfloat16 is only supported on GPUs with compute capability of at least 8.0. Your Tesla T4 GPU has compute capability 7.5. You can use float16 instead by explicitly setting the`dtype` flag in CLI, for example: --dtype=half.', 'vllm/vllm-openai:v0.6.3'));
+    expect(d.rootCause).toMatchObject({ kind: 'Deployment', name: 'trainer' });
+  });
 });
 
 describe('accelerator in a full diagnosis', () => {

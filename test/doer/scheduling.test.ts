@@ -234,6 +234,35 @@ const cases: Case[] = [
     evidence: 'spec.nodeName=node-9',
     negative: () => [...healthyNodes(), ...deployment('pinned', { namespace: 'ops', replicas: 1, nodeName: 'node-2' }).all],
   },
+  {
+    id: 'scheduling.scheduling-gates-not-removed',
+    objects: () => {
+      const app = deployment('batch', { namespace: 'research', replicas: 1, podSpec: { ...cpuHeavy('1'), schedulingGates: [{ name: 'kueue.x-k8s.io/admission' }] }, podStatus: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'SchedulingGated', message: 'Scheduling is blocked due to non-empty scheduling gates' }] } });
+      return [...healthyNodes(), ...app.all];
+    },
+    rootCause: { kind: 'Deployment', name: 'batch' },
+    evidence: 'kueue.x-k8s.io/admission',
+    // Gated for a few seconds only: the gate's controller is still working.
+    negative: () => {
+      const app = deployment('batch', { namespace: 'research', replicas: 1, podSpec: { ...cpuHeavy('1'), schedulingGates: [{ name: 'kueue.x-k8s.io/admission' }] }, podStatus: { phase: 'Pending' } });
+      for (const p of app.pods) p.metadata.creationTimestamp = ago(30);
+      return [...healthyNodes(), ...app.all];
+    },
+  },
+  {
+    id: 'scheduling.pods-preempted',
+    objects: () => {
+      const app = deployment('batch-etl', { namespace: 'data', replicas: 2 });
+      return [...healthyNodes(), ...app.all, ...app.pods.map((p, i) => event(p, 'Normal', 'Preempted', `Preempted by pod 6b1f0c2e-9d4a-4b7e-8c3f-2a1d5e6f7a8${i} on node node-${i + 1}`, { component: 'default-scheduler', count: 2 }))];
+    },
+    rootCause: { kind: 'Deployment', name: 'batch-etl' },
+    evidence: 'Preempted by pod 6b1f0c2e',
+    // A single preemption is priorities working as designed.
+    negative: () => {
+      const app = deployment('batch-etl', { namespace: 'data', replicas: 1 });
+      return [...healthyNodes(), ...app.all, event(app.pods[0], 'Normal', 'Preempted', 'Preempted by pod 6b1f0c2e-9d4a-4b7e-8c3f-2a1d5e6f7a80 on node node-1', { component: 'default-scheduler' })];
+    },
+  },
 ];
 
 describe('scheduling scenarios', () => {

@@ -4,7 +4,7 @@ import { ClusterState } from '../../src/cluster/state.js';
 import type { KubeObject } from '../../src/cluster/types.js';
 import { diagnose } from '../../src/doer/engine.js';
 import { SCENARIOS } from '../../src/doer/scenarios/index.js';
-import { ago, deployment, detect, diagnoseObjects, event, firstFindingFor, healthyNodes } from './fixtures.js';
+import { ago, deployment, detect, diagnoseObjects, event, firstFindingFor, healthyNodes, node, obj } from './fixtures.js';
 import { claim, containerCreatingStatus, pendingDeployment, podWithClaim, storageClass, volume } from './placement-fixtures.js';
 
 // Messages as the PV controller (pkg/controller/volume/persistentvolume), attach/detach controller,
@@ -61,6 +61,23 @@ const cases: Case[] = [
     rootCause: { kind: 'PersistentVolumeClaim', name: 'data' },
     evidence: 'no persistent volumes available for this claim and no storage class is set',
     negative: boundClaim,
+  },
+  {
+    id: 'storage.no-matching-volume',
+    objects: () => {
+      const { pvc, objects } = podOnClaim({ storageClassName: 'local-storage', resources: { requests: { storage: '500Gi' } } });
+      return [...objects, storageClass('local-storage', 'kubernetes.io/no-provisioner', { volumeBindingMode: 'WaitForFirstConsumer' }),
+        volume('local-pv-1', { storageClassName: 'local-storage', capacity: { storage: '100Gi' }, local: { path: '/mnt/disks/ssd1' } }, { phase: 'Available' }),
+        pvcEvent(pvc, 'Normal', 'WaitForFirstConsumer', 'waiting for first consumer to be created before binding')].map((o) =>
+        // With WaitForFirstConsumer the scheduler reports the missing volume on the pod.
+        o.kind === 'Event' && (o as { reason?: string }).reason === 'FailedScheduling' ? { ...o, message: "0/3 nodes are available: 3 node(s) didn't find available persistent volumes to bind. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling." } as KubeObject : o);
+    },
+    rootCause: { kind: 'PersistentVolumeClaim', name: 'data' },
+    evidence: "didn't find available persistent volumes to bind",
+    negative: () => {
+      const { objects } = podOnClaim({ storageClassName: 'local-nvme' });
+      return [...objects, storageClass('standard', 'pd.csi.storage.gke.io', {}, true)];
+    },
   },
   {
     id: 'storage.provisioner-not-running',
@@ -238,6 +255,21 @@ const cases: Case[] = [
     negative: () => [...healthyNodes(), ...creatingPod('web', { containers: [{ name: 'web', image: 'nginx:1.27' }], volumes: [{ name: 'conf', configMap: { name: 'web-conf' } }] }, [['FailedMount', 'kubelet', 'MountVolume.SetUp failed for volume "conf" : configmap "web-conf" not found']]).objects],
   },
   {
+    id: 'storage.volume-mount-timeout',
+    objects: () => {
+      const objects = boundClaim().filter((o) => o.kind !== 'Deployment' && o.kind !== 'ReplicaSet' && o.kind !== 'Pod');
+      const attachment = obj('VolumeAttachment', 'storage.k8s.io/v1', 'csi-5b2e0f', undefined, { spec: { attacher: 'pd.csi.storage.gke.io', nodeName: 'node-2', source: { persistentVolumeName: 'pvc-0b1e' } }, status: { attached: false, attachError: { message: 'rpc error: code = DeadlineExceeded desc = context deadline exceeded', time: '2026-11-28T09:50:00Z' } } });
+      return [...objects, attachment, ...creatingPod('postgres', podWithClaim('data'), [['FailedMount', 'kubelet', 'Unable to attach or mount volumes: unmounted volumes=[data], unattached volumes=[data kube-api-access-9x2kq]: timed out waiting for the condition']]).objects];
+    },
+    rootCause: { kind: 'PersistentVolume', name: 'pvc-0b1e' },
+    evidence: 'attachError=rpc error: code = DeadlineExceeded',
+    // The same timeout next to a Multi-Attach error belongs to the Multi-Attach finding.
+    negative: () => [...boundClaim(), ...creatingPod('postgres2', podWithClaim('data'), [
+      ['FailedAttachVolume', 'attachdetach-controller', 'Multi-Attach error for volume "pvc-0b1e" Volume is already used by pod(s) postgres-7d9f8b6c5d-abcde'],
+      ['FailedMount', 'kubelet', 'Unable to attach or mount volumes: unmounted volumes=[data], unattached volumes=[data kube-api-access-9x2kq]: timed out waiting for the condition'],
+    ]).objects],
+  },
+  {
     id: 'storage.volume-reclaim-failed',
     objects: () => [...healthyNodes(), volume('pvc-77aa', { storageClassName: 'standard', persistentVolumeReclaimPolicy: 'Delete' }, { phase: 'Failed', message: 'Error deleting EBS volume "vol-0f1e" since volume is currently attached to "i-0abc"' })],
     rootCause: { kind: 'PersistentVolume', name: 'pvc-77aa' },
@@ -274,6 +306,18 @@ describe('storage scenarios', () => {
       { kind: 'Deployment', namespace: 'db', name: 'postgres' },
     ]));
     expect(d.remediation.join('\n')).toContain('storageClassName: standard');
+  });
+});
+
+describe('storage.multi-attach-rwo after a node failure', () => {
+  it('names the NotReady node that still holds the volume, not the workload', () => {
+    const objects = cases.find((c) => c.id === 'storage.multi-attach-rwo')!.objects();
+    const old = objects.find((o) => o.kind === 'Pod' && !o.metadata.name.startsWith('postgres-5c7b'))!;
+    const deadName = (old as unknown as { spec: { nodeName: string } }).spec.nodeName;
+    const notReady = node(deadName, { conditions: [{ type: 'Ready', status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' }] });
+    const [d] = detect('storage.multi-attach-rwo', [...objects.filter((o) => !(o.kind === 'Node' && o.metadata.name === deadName)), notReady]);
+    expect(d.rootCause).toEqual({ kind: 'Node', name: deadName });
+    expect(d.remediation.join('\n')).toContain('node.kubernetes.io/out-of-service');
   });
 });
 

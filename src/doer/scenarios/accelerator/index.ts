@@ -2,6 +2,7 @@ import type { Scenario } from '../../types.js';
 import { invalidRequestScenario, runtimeClassMissingScenario } from './create-errors.js';
 import { gangSpreadScenario, gangTooFewTasksScenario, gangUnschedulableScenario, partialGangScenario } from './gang.js';
 import { messageScenarios } from './messages.js';
+import { kueueQuotaScenario } from './queues.js';
 import { ascendFaultScenario, faultScenarios, migConfigFailedScenario, runtimeNotConfiguredScenario } from './node-faults.js';
 import { admissionErrorScenario, devicePluginScenarios, gpuOperatorScenario, placementScenarios } from './placement.js';
 
@@ -20,5 +21,6 @@ export const acceleratorScenarios: Scenario[] = [
   gangTooFewTasksScenario,
   gangSpreadScenario,
   partialGangScenario,
+  kueueQuotaScenario,
   ...messageScenarios,
 ];

@@ -70,12 +70,13 @@ export const MESSAGE_KINDS: readonly MessageKind[] = [
   },
   {
     id: 'accelerator.no-kernel-image-for-gpu',
-    title: 'Container binaries do not support the GPU architecture',
+    title: 'Container binaries or model need a newer GPU architecture',
     description:
-      'CUDA kernels in the image were not compiled for this GPU: "CUDA error: no kernel image is available for execution on the device" ' +
-      'or PyTorch\'s "... with CUDA capability sm_XX is not compatible with the current PyTorch installation". Fix: use a build that ' +
-      'includes the GPU\'s compute capability, or schedule onto GPUs it supports (nvidia.com/gpu.product selector).',
-    pattern: /no kernel image is available for execution on the device|is not compatible with the current PyTorch installation/i,
+      'The image or model does not support this GPU: "CUDA error: no kernel image is available for execution on the device", PyTorch\'s ' +
+      '"... with CUDA capability sm_XX is not compatible with the current PyTorch installation", vLLM\'s "Bfloat16 is only supported on ' +
+      'GPUs with compute capability of at least 8.0", "FlashAttention only supports Ampere GPUs or newer". Fix: use a build/dtype that ' +
+      'supports the GPU (e.g. --dtype half), or select newer GPUs (nvidia.com/gpu.product).',
+    pattern: /no kernel image is available for execution on the device|is not compatible with the current PyTorch installation|only supported on GPUs with compute capability|FlashAttention only supports Ampere GPUs or newer/i,
     headline: (w) => `${w.kind} ${displayName(w)}'s CUDA build does not support this GPU`,
     explanation: 'The image has no kernels for this GPU\'s compute capability.',
     remediation: (w) => [`${edit(w)}  # image with kernels for this GPU (TORCH_CUDA_ARCH_LIST), or a nvidia.com/gpu.product nodeSelector for supported GPUs`],

@@ -17,6 +17,7 @@ import { acceleratorNodes, aiWorkloadOf, deviceLine, troubleLine, VENDORS, vendo
 
 export type PlacementCause =
   | { kind: 'broken-node'; nodes: AcceleratorNode[] }
+  | { kind: 'node-unavailable'; nodes: AcceleratorNode[] }
   | { kind: 'plugin-not-installed'; vendor: Vendor }
   | { kind: 'no-accelerator-nodes' }
   | { kind: 'mig-not-offered' }
@@ -82,6 +83,11 @@ function causeOf(item: UnschedulablePod, resource: string, broken: AcceleratorNo
   const vendor = vendorOfResource(resource);
   const candidates = broken.filter((an) => an.vendor === vendor && nodeMatchesPod(an.node, item.pod));
   if (candidates.length) return { kind: 'broken-node', nodes: candidates };
+  // Nodes that offer the resource but are down or cordoned: the scheduler listed them as tainted/unschedulable.
+  if (item.fit.reasons.some((r) => r.kind === 'unschedulable' || r.kind === 'not-ready' || (r.kind === 'taint' && /^node\.kubernetes\.io\//.test(r.taintKey ?? '')))) {
+    const down = nodes.filter((an) => an.vendor === vendor && an.allocatable > 0 && (an.node.spec?.unschedulable || an.node.status?.conditions?.find((c) => c.type === 'Ready')?.status !== 'True'));
+    if (down.length) return { kind: 'node-unavailable', nodes: down };
+  }
   const available = max(resource);
   if (available === 0) {
     if (/\/mig-/.test(resource)) return { kind: 'mig-not-offered' };
@@ -345,6 +351,28 @@ export const placementScenarios: Scenario[] = [
         evidence: [`NVIDIA resources offered: ${[...offered].join(', ') || 'none'}`],
         remediation: [`${edit(w)}  # request one of: ${[...offered].join(', ') || 'nvidia.com/gpu'}`, 'or repartition: kubectl label node <node> nvidia.com/mig.config=<profile set> --overwrite (mig-strategy=mixed)'],
         confidence: 0.9,
+      };
+    },
+  }),
+  placementScenario({
+    id: 'accelerator.accelerator-node-unavailable',
+    title: 'GPU pods wait because GPU nodes are down or cordoned',
+    description:
+      'The nodes that have the requested accelerators are NotReady/unreachable or cordoned, so the scheduler excludes them ' +
+      '("node(s) had untolerated taint {node.kubernetes.io/unreachable: }", "node(s) were unschedulable") and the remaining nodes ' +
+      'report "Insufficient nvidia.com/gpu". Fix: recover or uncordon the GPU node (or replace it).',
+    cause: 'node-unavailable',
+    explain(_state, p) {
+      const down = (p.cause as { nodes: AcceleratorNode[] }).nodes;
+      const first = down[0].node;
+      const why = (n: typeof first) => (n.spec?.unschedulable ? 'cordoned' : `Ready=${n.status?.conditions?.find((c) => c.type === 'Ready')?.status ?? 'Unknown'}`);
+      return {
+        rootCause: refOf(first),
+        title: `GPU node ${first.metadata.name} is ${why(first)}; ${p.resource} pods cannot be placed`,
+        explanation: `${label(p.item.pod)} needs ${p.resource}; the node(s) offering it (${down.map((an) => `${an.node.metadata.name}: ${why(an.node)}`).join(', ')}) are unavailable, so only full nodes remain.`,
+        evidence: down.slice(0, 3).map((an) => `${deviceLine(an)}, ${why(an.node)}`),
+        remediation: [first.spec?.unschedulable ? `kubectl uncordon ${first.metadata.name}` : `recover node ${first.metadata.name} (kubectl describe node ${first.metadata.name}) or replace it`],
+        confidence: 0.88,
       };
     },
   }),

@@ -4,7 +4,7 @@ import { formatBytes, parseQuantity } from '../../../cluster/quantity.js';
 import { formatSelector, matchesSelector, type LabelSelector } from '../../../cluster/selectors.js';
 import type { Node, ObjectRef, Pod } from '../../../cluster/types.js';
 import type { Detection, Scenario, Severity } from '../../types.js';
-import { eventLine, eventsMatching, isActivePod, kubectl, kubectlRef, label } from '../util.js';
+import { ageSeconds, eventLine, eventsMatching, isActivePod, kubectl, kubectlRef, label } from '../util.js';
 import type { ReasonKind } from './fit-error.js';
 import { nodeMatchesPod, podRequest, selectorRequirements, unschedulablePods, type UnschedulablePod } from './pending.js';
 
@@ -726,6 +726,82 @@ const nodeNameMissing: Scenario = {
   },
 };
 
+/** Pods held back by schedulingGates that nothing removes. */
+const schedulingGated: Scenario = {
+  id: 'scheduling.scheduling-gates-not-removed',
+  category: 'scheduling',
+  severity: 'warning',
+  title: 'Pods stay gated: their schedulingGates are never removed',
+  description:
+    'Pods created with spec.schedulingGates are not considered by the scheduler until every gate is removed (condition PodScheduled=False, ' +
+    'reason SchedulingGated). The controller that owns the gate (a queue such as Kueue, a quota or provisioning controller) is not ' +
+    'removing it: not installed, misconfigured, or waiting for capacity. Fix: check that controller, or remove the gate from the workload.',
+  detect(state) {
+    const groups = new Map<string, { workload: ObjectRef; pods: Pod[]; gates: string[] }>();
+    for (const pod of state.pods) {
+      const gates = (pod.spec?.schedulingGates ?? []).map((g) => g.name);
+      if (!gates.length || !isActivePod(pod) || pod.spec?.nodeName) continue;
+      if ((state.now - Date.parse(pod.metadata.creationTimestamp ?? '')) / 1000 < 600) continue;
+      const w = state.workloadOf(pod);
+      const key = `${w.kind}/${w.namespace}/${w.name}`;
+      const g = groups.get(key) ?? { workload: w, pods: [], gates };
+      g.pods.push(pod);
+      groups.set(key, g);
+    }
+    return [...groups.values()].map(({ workload, pods, gates }) => ({
+      resource: refOf(pods[0]),
+      rootCause: workload,
+      affected: pods.slice(1).map(refOf),
+      title: `${workload.kind} ${displayName(workload)}: pods held by scheduling gate ${gates.join(', ')}`,
+      explanation: `${pods.length} pod(s) have carried schedulingGates [${gates.join(', ')}] for over 10 minutes; the scheduler ignores them until the gates are removed.`,
+      evidence: pods.slice(0, 3).map((p) => `${label(p)}: spec.schedulingGates=${JSON.stringify(p.spec?.schedulingGates ?? [])}${p.status?.conditions?.some((c) => c.reason === 'SchedulingGated') ? ', condition PodScheduled=False reason=SchedulingGated' : ''}`),
+      remediation: [`check the controller that owns gate ${gates[0]} (kubectl get pods -A | grep -i ${gates[0].split(/[./]/)[0]})`, editWorkload(workload, 'or remove spec.template.spec.schedulingGates')],
+      confidence: 0.8,
+    }));
+  },
+};
+
+/** `Preempted by pod 5d0c... on node n1` (current) or `Preempted by ns/name on node n1` (older). */
+const PREEMPTED = /^Preempted by (?:pod )?(\S+) on node (\S+)/;
+
+const preemptedRepeatedly: Scenario = {
+  id: 'scheduling.pods-preempted',
+  category: 'scheduling',
+  severity: 'warning',
+  title: 'Pods keep being preempted by higher-priority pods',
+  description:
+    'The scheduler evicts these pods to make room for pods of higher priority (events "Preempted by pod <uid> on node <node>"). ' +
+    'Repeated preemption means the workload runs at a priority too low for its importance, or the cluster has too little capacity ' +
+    'for the high-priority work. Fix: give the workload an appropriate PriorityClass (and preemptionPolicy), or add capacity.',
+  detect(state) {
+    const groups = new Map<string, { workload: ObjectRef; lines: string[]; count: number; pods: ObjectRef[] }>();
+    for (const e of state.events) {
+      if (e.reason !== 'Preempted' || e.involvedObject?.kind !== 'Pod' || !PREEMPTED.test(e.message ?? '')) continue;
+      if (ageSeconds(state, e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp) > 6 * 3600) continue;
+      const pod = state.get<Pod>('Pod', e.involvedObject.namespace, e.involvedObject.name ?? '');
+      const ref: ObjectRef = { kind: 'Pod', namespace: e.involvedObject.namespace, name: e.involvedObject.name ?? '' };
+      const w = pod ? state.workloadOf(pod) : ref;
+      const key = `${w.kind}/${w.namespace}/${w.name}`;
+      const g = groups.get(key) ?? { workload: w, lines: [], count: 0, pods: [] };
+      g.count += e.count ?? 1;
+      g.lines.push(eventLine(ref, e));
+      g.pods.push(ref);
+      groups.set(key, g);
+    }
+    // One preemption is the priority system working; repeated ones are a pattern worth fixing.
+    return [...groups.values()].filter((g) => g.count >= 3 && g.workload.kind !== 'Pod').map((g) => ({
+      resource: g.pods[0],
+      rootCause: g.workload,
+      affected: g.pods.slice(1),
+      title: `${g.workload.kind} ${displayName(g.workload)} was preempted ${g.count} times in 6 hours`,
+      explanation: `Pods of ${g.workload.kind} ${displayName(g.workload)} are repeatedly evicted to make room for higher-priority pods.`,
+      evidence: g.lines.slice(0, 4),
+      remediation: [editWorkload(g.workload, 'set spec.template.spec.priorityClassName to a class matching its importance'), 'or add capacity for the high-priority workloads'],
+      confidence: 0.75,
+    }));
+  },
+};
+
 export const schedulingScenarios: Scenario[] = [
   insufficientResources,
   requestExceedsNode,
@@ -744,4 +820,6 @@ export const schedulingScenarios: Scenario[] = [
   priorityClassMissing,
   schedulerNotRunning,
   nodeNameMissing,
+  schedulingGated,
+  preemptedRepeatedly,
 ];

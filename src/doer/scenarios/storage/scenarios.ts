@@ -1,6 +1,6 @@
 import type { ClusterState } from '../../../cluster/state.js';
 import { displayName, refOf } from '../../../cluster/state.js';
-import type { Event, ObjectRef, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from '../../../cluster/types.js';
+import type { Event, KubeObject, ObjectRef, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from '../../../cluster/types.js';
 import type { Detection, Scenario, Severity } from '../../types.js';
 import { ageSeconds, eventLine, eventsMatching, isActivePod, isPodReady, kubectl, kubectlRef, label } from '../util.js';
 import { unschedulablePods } from '../scheduling/pending.js';
@@ -73,6 +73,44 @@ const noStorageClass = claimScenario({
         `or recreate claim ${claim.metadata.name} with spec.storageClassName set`,
       ],
       confidence: events.length ? 0.93 : 0.75,
+    };
+  },
+});
+
+const noMatchingVolume = claimScenario({
+  id: 'storage.no-matching-volume',
+  title: 'No PersistentVolume matches the claim (static provisioning)',
+  description:
+    'The claim\'s StorageClass does not provision volumes (kubernetes.io/no-provisioner, local volumes) or binding found nothing: ' +
+    'no Available PersistentVolume of that class has enough capacity, the access modes, and (for local volumes) a node the pod can ' +
+    'use — FailedBinding "no persistent volumes available for this claim", or the scheduler\'s "node(s) didn\'t find available ' +
+    'persistent volumes to bind". Fix: create a matching PV (or run the local static provisioner), or shrink the request.',
+  severity: 'critical',
+  minAgeSeconds: 60,
+  match(state, claim, pods) {
+    const className = state.storageClassNameOf(claim);
+    if (claim.spec?.volumeName || !className) return undefined;
+    const sc = classOf(state, claim);
+    if (!sc && state.hasKind('StorageClass') && !state.pvs.some((pv) => pv.spec?.storageClassName === className)) return undefined;
+    const bindingFailed = claimEvents(state, claim, ['FailedBinding'], /no persistent volumes available for this claim(?! and no storage class)/);
+    const podsBlocked = new Set(unschedulablePods(state).filter((u) => u.primary.kind === 'volume-binding').map((u) => u.pod));
+    const blocked = pods.filter((p) => podsBlocked.has(p));
+    const staticClass = sc?.provisioner === 'kubernetes.io/no-provisioner';
+    if (!bindingFailed.length && !blocked.length && !(staticClass && pods.length)) return undefined;
+    const wanted = claim.spec?.resources?.requests?.storage;
+    const candidates = state.pvs.filter((pv) => pv.spec?.storageClassName === className);
+    const available = candidates.filter((pv) => pv.status?.phase === 'Available');
+    return {
+      rootCause: claimRef(claim),
+      title: `No PersistentVolume of class ${className} satisfies claim ${claimName(claim)}`,
+      explanation:
+        `Claim ${claimName(claim)} needs ${wanted ?? '?'} (${(claim.spec?.accessModes ?? []).join(',')}) from class ${className}, which ` +
+        `${staticClass ? 'does not provision volumes' : 'did not provide one'}; ${available.length} Available volume(s) of that class exist and none fits.`,
+      cause: `no Available PersistentVolume of class ${className} fits`,
+      evidence: [...bindingFailed.slice(0, 1).map((e) => eventLine(claim, e)), ...blocked.slice(0, 1).map((p) => unschedulablePods(state).find((u) => u.pod === p)!.evidence),
+        `PersistentVolumes of class ${className}: ${candidates.map((pv) => `${pv.metadata.name} (${pv.spec?.capacity?.storage ?? '?'}, ${pv.status?.phase})`).join(', ') || 'none'}`],
+      remediation: [`create a PersistentVolume of class ${className} with ≥ ${wanted ?? 'the requested'} capacity${staticClass ? ' on a node the pod can run on' : ''}`, `or recreate claim ${claim.metadata.name} with a smaller request / a provisioning StorageClass`],
+      confidence: 0.88,
     };
   },
 });
@@ -443,19 +481,27 @@ const multiAttach: Scenario = {
       const rolling = w.kind === 'Deployment' && strategy !== 'Recreate';
       const mountLines = eventsMatching(state, pod, 'FailedMount').slice(0, 1).map((e) => eventLine(pod, e));
       const chain = `${label(pod)}: ContainerCreating ← ${claim ? `PersistentVolumeClaim ${displayName(refOf(claim))} (${(claim.spec?.accessModes ?? []).join(',')}) ← ` : ''}PersistentVolume ${volume} attached to the node of ${holders.join(', ') || 'another pod'}`;
-      const root: ObjectRef = w.kind === 'Pod' && claim ? refOf(claim) : w;
+      // The old attachment belongs to a pod on a node that is down: the volume stays attached until that node is dealt with.
+      const deadNode = holderPods.map((h) => state.node(h.spec?.nodeName)).find((n) => n && n.status?.conditions?.find((c) => c.type === 'Ready')?.status !== 'True');
+      const root: ObjectRef = deadNode ? refOf(deadNode) : w.kind === 'Pod' && claim ? refOf(claim) : w;
       detections.push({
         resource: refOf(pod),
         rootCause: root,
         affected: uniqueRefs([...(claim ? [refOf(claim)] : []), ...holderPods.map(refOf)]),
-        title: rolling && (sameWorkload || holderPods.length === 0)
+        title: deadNode
+          ? `Volume ${volume} is still attached to NotReady node ${deadNode.metadata.name}`
+          : rolling && (sameWorkload || holderPods.length === 0)
           ? `${w.kind} ${displayName(w)} rolls out with RollingUpdate on a ReadWriteOnce volume`
           : `${w.kind} ${displayName(w)} shares a ReadWriteOnce volume held on another node`,
-        explanation: rolling && (sameWorkload || holderPods.length === 0)
+        explanation: deadNode
+          ? `Volume ${volume} is attached to node ${deadNode.metadata.name}, which is not Ready; the pod there (${holders.join(', ')}) cannot release it, so ${label(pod)} on ${pod.spec?.nodeName} cannot attach it. Kubernetes force-detaches only after 6 minutes, or when the node is removed or marked out-of-service.`
+          : rolling && (sameWorkload || holderPods.length === 0)
           ? `The new pod ${pod.metadata.name} was scheduled on ${pod.spec?.nodeName} while the old pod ${holders.join(', ') || '(on another node)'} still has volume ${volume} attached; a ReadWriteOnce disk attaches to one node at a time, so the RollingUpdate cannot proceed until the old pod is gone.`
           : `Volume ${volume} is attached to the node of ${holders.join(', ') || 'another pod'}; ${label(pod)} on ${pod.spec?.nodeName} cannot attach it (ReadWriteOnce).`,
         evidence: [chain, eventLine(pod, event), ...mountLines, ...(strategy ? [`${w.kind} ${displayName(w)}: spec.strategy.type=${strategy}, replicas=${workloadObj?.spec?.replicas ?? '?'}`] : [])],
-        remediation: rolling
+        remediation: deadNode
+          ? [`kubectl taint nodes ${deadNode.metadata.name} node.kubernetes.io/out-of-service=nodeshutdown:NoExecute  # if the node is really down`, `or recover node ${deadNode.metadata.name}; as a last resort: kubectl delete pod ${holders[0] ?? '<old pod>'} -n ${ns} --grace-period=0 --force`]
+          : rolling
           ? [`${kubectl(w.namespace, `patch ${kubectlRef(w)} -p '{"spec":{"strategy":{"type":"Recreate","rollingUpdate":null}}}'`)}`, `unblock now: ${kubectl(ns, `delete pod ${holders[0] ?? '<old pod>'}`)}`, 'or use a StatefulSet / ReadWriteMany storage for shared data']
           : ['run the pods sharing the volume on one node (pod affinity) or use ReadWriteMany storage', `${kubectl(ns, `delete pod ${holders[0] ?? '<pod holding the volume>'}`)} if it is stale`],
         confidence: 0.95,
@@ -576,6 +622,56 @@ const mountFailed: Scenario = {
   },
 };
 
+const MOUNT_TIMEOUT = /Unable to attach or mount volumes: unmounted volumes=\[([^\]]*)\]|timeout expired waiting for volumes to attach or mount|list of unmounted volumes=\[([^\]]*)\]/;
+
+const mountTimeout: Scenario = {
+  id: 'storage.volume-mount-timeout',
+  category: 'storage',
+  severity: 'critical',
+  title: 'Pod waits for volumes that never attach or mount',
+  description:
+    'The kubelet gives up waiting for a volume ("Unable to attach or mount volumes: unmounted volumes=[data], unattached ' +
+    'volumes=[...]: timed out waiting for the condition") and no more specific attach/mount error is recorded. Evidence: the ' +
+    'timeout event, the volume\'s claim and PersistentVolume, and its VolumeAttachment status when present. Fix: check the CSI ' +
+    'driver\'s controller and node pods and the VolumeAttachment for the volume.',
+  hops: 2,
+  detect(state) {
+    const detections: Detection[] = [];
+    for (const { pod, events } of podsWithEvents(state, ['FailedMount'])) {
+      const event = events.find((e) => MOUNT_TIMEOUT.test(e.message ?? ''));
+      if (!event) continue;
+      // A more specific error explains it (and has its own scenario).
+      const specific = state.eventsFor(refOf(pod)).some((e) => MULTI_ATTACH.test(e.message ?? '') || ATTACH_FAILED.test(e.message ?? '') || CSI_NOT_REGISTERED.test(e.message ?? '') || (MOUNT_FAILED.test(e.message ?? '') && !MOUNT_TIMEOUT.test(e.message ?? '')) || CONFIG_SOURCE_MISSING.test(e.message ?? ''));
+      if (specific) continue;
+      const m = MOUNT_TIMEOUT.exec(event.message ?? '')!;
+      const names = (m[1] ?? m[2] ?? '').split(/\s+/).filter(Boolean);
+      const volumeName = names.find((n) => (pod.spec?.volumes ?? []).some((v) => v.name === n && v.persistentVolumeClaim)) ?? names[0];
+      const podVolume = (pod.spec?.volumes ?? []).find((v) => v.name === volumeName);
+      const claimName = podVolume?.persistentVolumeClaim?.claimName;
+      if (!claimName) continue;
+      const claim = state.get<PersistentVolumeClaim>('PersistentVolumeClaim', pod.metadata.namespace, claimName);
+      const pv = claim ? state.volumeOf(claim) : undefined;
+      const attachment = pv ? state.list<KubeObject & { spec?: { source?: { persistentVolumeName?: string }; nodeName?: string }; status?: { attached?: boolean; attachError?: { message?: string } } }>('VolumeAttachment').find((va) => va.spec?.source?.persistentVolumeName === pv.metadata.name) : undefined;
+      const w = state.workloadOf(pod);
+      detections.push({
+        resource: refOf(pod),
+        rootCause: pv ? refOf(pv) : claim ? refOf(claim) : w,
+        affected: uniqueRefs([w, ...(claim ? [refOf(claim)] : [])]),
+        title: `Volume ${pv?.metadata.name ?? claimName} never attaches/mounts for ${label(pod)}`,
+        explanation: `${label(pod)} on ${pod.spec?.nodeName} timed out waiting for volume "${volumeName}" (claim ${claimName}${pv ? `, PersistentVolume ${pv.metadata.name}` : ''}).`,
+        evidence: [
+          `${label(pod)}: ContainerCreating ← PersistentVolumeClaim ${pod.metadata.namespace}/${claimName} ← ${pv ? `PersistentVolume ${pv.metadata.name}` : 'volume'}: not attached/mounted`,
+          eventLine(pod, event),
+          ...(attachment ? [`VolumeAttachment ${attachment.metadata.name}: node=${attachment.spec?.nodeName ?? ''}, attached=${attachment.status?.attached ?? false}${attachment.status?.attachError?.message ? `, attachError=${attachment.status.attachError.message}` : ''}`] : []),
+        ],
+        remediation: [pv ? `kubectl get volumeattachment | grep ${pv.metadata.name}` : kubectl(pod.metadata.namespace, `describe pvc ${claimName}`), 'check the CSI driver\'s controller (attacher) and node pods: kubectl get pods -A | grep -i csi'],
+        confidence: attachment?.status?.attachError ? 0.85 : 0.6,
+      });
+    }
+    return detections;
+  },
+};
+
 const pvFailed: Scenario = {
   id: 'storage.volume-reclaim-failed',
   category: 'storage',
@@ -606,6 +702,7 @@ const pvFailed: Scenario = {
 export const storageScenarios: Scenario[] = [
   storageClassMissing,
   noStorageClass,
+  noMatchingVolume,
   provisionerMissing,
   provisioningFailed,
   accessModeUnsupported,
@@ -620,6 +717,7 @@ export const storageScenarios: Scenario[] = [
   csiDriverNotRegistered,
   attachFailed,
   mountFailed,
+  mountTimeout,
   pvFailed,
 ];
 
