@@ -57,6 +57,7 @@ const cases: Case[] = [
   { id: 'admission.webhook-certificate-name-mismatch', message: callFailed('tls: failed to verify certificate: x509: certificate is valid for webhook.default.svc, not policy-webhook.policy.svc'), rootCause: { kind: 'Secret', namespace: 'policy', name: 'policy-webhook-tls' }, evidence: 'certificate is valid for webhook.default.svc' },
   { id: 'admission.webhook-dns-lookup-failed', message: callFailed('dial tcp: lookup policy-webhook.policy.svc on 169.254.169.254:53: no such host'), backend: { url: true }, rootCause: config, evidence: 'no such host' },
   { id: 'admission.webhook-wrong-path', message: `Internal error occurred: failed calling webhook "${WEBHOOK}": failed to call webhook: the server could not find the requested resource`, rootCause: config, evidence: 'could not find the requested resource' },
+  { id: 'admission.webhook-call-failed', message: callFailed('read tcp 10.0.0.11:53484->10.96.45.12:443: read: connection reset by peer'), rootCause: backendDeployment, evidence: 'connection reset by peer' },
   { id: 'admission.webhook-denied', message: 'admission webhook "validation.gatekeeper.sh" denied the request: [must-have-owner] you must provide labels: {"owner"}', rootCause: { kind: 'Deployment', namespace: 'shop', name: 'web' }, evidence: 'you must provide labels' },
   { id: 'admission.validating-policy-denied', message: "pods \"web-7d9f8b6c5d-x2x9q\" is forbidden: ValidatingAdmissionPolicy 'pods-need-limits' with binding 'pods-need-limits-shop' denied request: failed expression: object.spec.containers.all(c, has(c.resources.limits))", rootCause: { kind: 'Deployment', namespace: 'shop', name: 'web' }, evidence: "ValidatingAdmissionPolicy 'pods-need-limits'" },
 ];
@@ -76,6 +77,15 @@ describe.each(cases)('$id', (c) => {
   it('stays quiet once the blocked workload has its pods', () => {
     expect(detect(c.id, objects(recovered(refusedDeployment('web', c.message, { namespace: 'shop' }))))).toEqual([]);
   });
+});
+
+it('each webhook call failure belongs to exactly one scenario', () => {
+  const callScenarios = cases.filter((c) => c.message.includes('failed calling webhook')).map((c) => c.id);
+  for (const c of cases.filter((k) => callScenarios.includes(k.id))) {
+    const r = refusedDeployment('web', c.message, { namespace: 'shop' });
+    const objects = [...healthyNodes(), ...r.all, ...webhookBackend(c.backend)];
+    expect(callScenarios.filter((id) => detect(id, objects).length > 0), c.id).toEqual([c.id]);
+  }
 });
 
 describe('admission.webhook-blocks-itself', () => {

@@ -113,9 +113,9 @@ const podCases: PodCase[] = [
   {
     id: 'config.projected-token-failed',
     status: creating,
-    event: { reason: 'FailedMount', message: 'MountVolume.SetUp failed for volume "kube-api-access-7x9ql" : failed to fetch token: serviceaccounts "web" not found' },
-    rootCause: { kind: 'ServiceAccount', name: 'web' },
-    evidence: 'projected token volume ← ServiceAccount shop/web not found',
+    event: { reason: 'FailedMount', message: 'MountVolume.SetUp failed for volume "vault-token" : failed to fetch token: serviceaccounts "web" is forbidden: may not specify a duration less than 10 minutes' },
+    rootCause: { kind: 'Deployment', name: 'web' },
+    evidence: 'may not specify a duration less than 10 minutes',
   },
 ];
 

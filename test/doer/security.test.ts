@@ -82,6 +82,7 @@ interface PodCase {
   id: string;
   status: Record<string, unknown>;
   eventMessage?: string;
+  eventReason?: string;
   podSpec?: Record<string, unknown>;
   extra?: KubeObject[];
   rootCause: { kind: string; name: string };
@@ -132,6 +133,14 @@ const podCases: PodCase[] = [
     evidence: 'serviceaccount/token: no such file or directory',
   },
   {
+    id: 'security.serviceaccount-deleted',
+    status: waiting('app', IMAGE, 'ContainerCreating', ''),
+    eventMessage: 'MountVolume.SetUp failed for volume "kube-api-access-7x9ql" : failed to fetch token: serviceaccounts "web" not found',
+    eventReason: 'FailedMount',
+    rootCause: { kind: 'ServiceAccount', name: 'web' },
+    evidence: 'token volume not mounted ← ServiceAccount shop/web not found',
+  },
+  {
     id: 'security.rbac-forbidden',
     status: crashLooping('app', IMAGE, forbidden),
     extra: [obj('ServiceAccount', 'v1', 'web', 'shop')],
@@ -147,13 +156,13 @@ const podCases: PodCase[] = [
       obj('Role', 'rbac.authorization.k8s.io/v1', 'config-reader', 'shop', { rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }] }),
     ],
     rootCause: { kind: 'Role', name: 'pod-reader' },
-    evidence: 'bound Role shop/pod-reader missing',
+    evidence: 'bound Role shop/pod-reader (not found)',
   },
 ];
 
 function podCase(c: PodCase, status = c.status) {
   const app = podIn('web', status, { namespace: 'shop', podSpec: c.podSpec ?? podSpec() });
-  const events = c.eventMessage && status === c.status ? [event(app.pod, 'Warning', 'Failed', c.eventMessage, { count: 12 })] : [];
+  const events = c.eventMessage && status === c.status ? [event(app.pod, 'Warning', c.eventReason ?? 'Failed', c.eventMessage, { count: 12 })] : [];
   return [...healthyNodes(), ...app.all, ...events, ...(c.extra ?? [])];
 }
 
@@ -181,14 +190,26 @@ describe('RBAC denials', () => {
   });
 
   it('a binding to an existing Role leaves the denial to rbac-forbidden', () => {
-    const c = podCases[7];
-    const role = obj('Role', 'rbac.authorization.k8s.io/v1', 'pod-reader', 'shop', { rules: [] });
+    const c = podCases.find((p) => p.id === 'security.rolebinding-role-missing')!;
+    const role = obj('Role', 'rbac.authorization.k8s.io/v1', 'pod-reader', 'shop', { rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }] });
     expect(detect('security.rolebinding-role-missing', [...podCase(c), role])).toEqual([]);
     expect(detect('security.rbac-forbidden', [...podCase(c), role])).toHaveLength(1);
   });
 
+  it('names the bound Role that lacks the denied rule, and asks for a ClusterRoleBinding for cluster-scope requests', () => {
+    const c = podCases.find((p) => p.id === 'security.rolebinding-role-missing')!;
+    const role = obj('Role', 'rbac.authorization.k8s.io/v1', 'pod-reader', 'shop', { rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }] });
+    const [d] = detect('security.rbac-forbidden', [...podCase(c), role]);
+    expect(d.rootCause).toEqual({ kind: 'Role', namespace: 'shop', name: 'pod-reader' });
+    expect(d.remediation[0]).toContain('verbs: [list]');
+    const cluster = { ...c, status: crashLooping('app', IMAGE, 'nodes is forbidden: User "system:serviceaccount:shop:web" cannot list resource "nodes" in API group "" at the cluster scope') };
+    const [scoped] = detect('security.rbac-forbidden', [...podCase(cluster), role]);
+    expect(scoped.rootCause).toEqual({ kind: 'ServiceAccount', namespace: 'shop', name: 'web' });
+    expect(scoped.remediation[0]).toContain('kubectl create clusterrole web-access --verb=list --resource=nodes');
+  });
+
   it('without Roles in the input a missing Role is not inferred', () => {
-    const c = podCases[7];
+    const c = podCases.find((p) => p.id === 'security.rolebinding-role-missing')!;
     const withoutRoles = podCase(c).filter((o) => o.kind !== 'Role');
     expect(detect('security.rolebinding-role-missing', withoutRoles)).toEqual([]);
   });

@@ -36,6 +36,19 @@ interface WebhookChain {
 const CALL_FAILED = /failed calling webhook "([^"]+)": (.+)/;
 const URL_IN_MESSAGE = /(?:Post|POST)\s+"?(https?:\/\/[^"\s]+?)"?:\s/;
 
+/** What went wrong in the call, after `failed calling webhook "x": `; each has its scenario, the rest goes to webhook-call-failed. */
+const CALL_DETAILS = {
+  refused: /connect: connection refused/,
+  noEndpoints: /no endpoints available for service/,
+  serviceNotFound: /service "[^"]+" not found/,
+  timeout: /context deadline exceeded|Client\.Timeout exceeded|i\/o timeout|timed out|handshake timeout/i,
+  expired: /x509: certificate has expired or is not yet valid/,
+  unknownAuthority: /certificate signed by unknown authority|tls: bad certificate/,
+  nameMismatch: /x509: certificate is (?:valid for .+, not |not valid for any names)/,
+  dns: /lookup \S+(?: on \S+)?: no such host/,
+  wrongPath: /the server could not find the requested resource|404 page not found/,
+};
+
 const indexCache = new WeakMap<ClusterState, Map<string, WebhookEntry>>();
 
 function webhookIndex(state: ClusterState): Map<string, WebhookEntry> {
@@ -137,7 +150,7 @@ interface WebhookScenarioSpec {
   title: string;
   description: string;
   /** Matches the part after `failed calling webhook "x": `. */
-  detail: RegExp;
+  detail: RegExp | ((detail: string) => boolean);
   /** The object to fix, in order of preference, from the followed chain. */
   blame(chain: WebhookChain, failure: CreateFailure): ObjectRef | undefined;
   explain(chain: WebhookChain, cause: ObjectRef): { title: string; explanation: string; end: string; remediation: string[] };
@@ -153,7 +166,7 @@ function webhookCallScenario(spec: WebhookScenarioSpec): Scenario {
     description: spec.description,
     pattern: CALL_FAILED,
     rootCauseOf(state, failure, match) {
-      if (!spec.detail.test(match[2])) return undefined;
+      if (!(typeof spec.detail === 'function' ? spec.detail(match[2]) : spec.detail.test(match[2]))) return undefined;
       const chain = chainOf(state, failure, match);
       if (blocksItself(chain, failure)) return undefined;
       return spec.blame(chain, failure);
@@ -183,7 +196,7 @@ const connectionRefused = webhookCallScenario({
     'The API server reaches the webhook\'s Service address but nothing accepts the connection ("failed calling webhook ... dial tcp ' +
     '10.96.0.10:443: connect: connection refused"): the webhook server is down, restarting or listening elsewhere. Evidence: FailedCreate ' +
     'events, the Service and its pods. Fix: bring the webhook server back (its Deployment), or if it was removed, delete its configuration.',
-  detail: /connect: connection refused/,
+  detail: CALL_DETAILS.refused,
   blame: (chain) => (portMismatch(chain) ? undefined : backendOrConfig(chain)),
   explain: (chain, cause) => ({
     title: `Webhook "${chain.name}" refuses connections: ${cause.kind} ${displayName(cause)} is not serving`,
@@ -219,7 +232,7 @@ const servicePortMismatch = webhookCallScenario({
     'Connections to the webhook are refused because the Service\'s targetPort is not the port the webhook container listens on ' +
     '(e.g. 443 → 8443 expected, 9443 declared). Evidence: FailedCreate "connection refused", the Service ports and the pods\' container ' +
     'ports. Fix: correct the Service targetPort.',
-  detail: /connect: connection refused/,
+  detail: CALL_DETAILS.refused,
   blame: (chain) => (portMismatch(chain) ? chain.service : undefined),
   explain: (chain, cause) => ({
     title: `Service ${displayName(cause)} of webhook "${chain.name}" targets the wrong port`,
@@ -238,7 +251,7 @@ const noEndpoints = webhookCallScenario({
     'with failurePolicy Fail every matching request is refused. Usually the webhook Deployment is down (crashing, Pending, scaled to zero) ' +
     'or was uninstalled while its configuration stayed. Evidence: FailedCreate events, the Service\'s endpoints and pods. Fix: restore the ' +
     'webhook pods, or delete the stale configuration.',
-  detail: /no endpoints available for service/,
+  detail: CALL_DETAILS.noEndpoints,
   blame: backendOrConfig,
   explain: (chain, cause) => ({
     title: cause.kind.endsWith('WebhookConfiguration')
@@ -260,7 +273,7 @@ const serviceNotFound = webhookCallScenario({
     'The webhook configuration names a Service that does not exist ("failed calling webhook ...: service \\"x\\" not found"), usually ' +
     'left behind when an operator was uninstalled. Every matching request is refused while failurePolicy is Fail. Evidence: FailedCreate ' +
     'events. Fix: delete the stale configuration, or reinstall the webhook.',
-  detail: /service "[^"]+" not found/,
+  detail: CALL_DETAILS.serviceNotFound,
   blame: (chain) => chain.entry?.config ?? chain.service,
   explain: (chain, cause) => ({
     title: `Webhook "${chain.name}" calls Service ${chain.service ? displayName(chain.service) : ''}, which does not exist`,
@@ -279,7 +292,7 @@ const timeout = webhookCallScenario({
     '"i/o timeout"): the webhook server is overloaded or hung, or the network between the control plane and the pods is blocked (e.g. a ' +
     'firewall on managed control planes, a NetworkPolicy). Evidence: FailedCreate events. Fix: check the webhook pods and control-plane-to-pod ' +
     'connectivity on the webhook port; lower timeoutSeconds or set failurePolicy Ignore for non-critical webhooks.',
-  detail: /context deadline exceeded|Client\.Timeout exceeded|i\/o timeout|timed out/i,
+  detail: CALL_DETAILS.timeout,
   blame: backendOrConfig,
   explain: (chain, cause) => ({
     title: `Webhook "${chain.name}" times out (${cause.kind} ${displayName(cause)})`,
@@ -302,7 +315,7 @@ const certificateExpired = webhookCallScenario({
     '("x509: certificate has expired or is not yet valid") and every intercepted request fails. Evidence: FailedCreate events; the ' +
     'Secret the webhook pods mount. Fix: renew the certificate in that Secret (cert-manager, or regenerate), restart the webhook pods, ' +
     'and update the configuration\'s caBundle if the CA changed.',
-  detail: /x509: certificate has expired or is not yet valid/,
+  detail: CALL_DETAILS.expired,
   blame: (chain) => chain.certSecret ?? chain.backend ?? chain.entry?.config,
   explain: (chain, cause) => ({
     title: `Webhook "${chain.name}" serves an expired certificate (${cause.kind} ${displayName(cause)})`,
@@ -326,7 +339,7 @@ const unknownAuthority = webhookCallScenario({
     'The API server does not trust the webhook server\'s certificate ("x509: certificate signed by unknown authority"): the caBundle in ' +
     'the webhook configuration is missing or from another CA (certificate rotated, cert-manager CA injector not running). Evidence: ' +
     'FailedCreate events. Fix: put the signing CA into clientConfig.caBundle (or fix the cainjector annotation).',
-  detail: /certificate signed by unknown authority|tls: bad certificate|failed to verify certificate/,
+  detail: CALL_DETAILS.unknownAuthority,
   blame: (chain) => chain.entry?.config ?? chain.certSecret ?? chain.backend,
   explain: (chain, cause) => ({
     title: `Webhook "${chain.name}": the API server does not trust its certificate (${cause.kind} ${displayName(cause)})`,
@@ -347,7 +360,7 @@ const nameMismatch = webhookCallScenario({
     'The webhook server\'s certificate is valid, but not for the host name the API server calls ("x509: certificate is valid for a, b, ' +
     'not svc.ns.svc"): the certificate was issued for another Service or namespace. Evidence: FailedCreate events. Fix: reissue the ' +
     'certificate with the DNS name <service>.<namespace>.svc.',
-  detail: /x509: certificate is (?:valid for .+, not |not valid for any names)/,
+  detail: CALL_DETAILS.nameMismatch,
   blame: (chain) => chain.certSecret ?? chain.backend ?? chain.entry?.config,
   explain: (chain, cause) => ({
     title: `Webhook "${chain.name}": certificate in ${cause.kind} ${displayName(cause)} is for another host name`,
@@ -365,7 +378,7 @@ const dnsLookup = webhookCallScenario({
     'The webhook is configured by URL with a host name the API server cannot resolve ("dial tcp: lookup x on 10.0.0.2:53: no such host"), ' +
     'typically a cluster-internal *.svc name used in clientConfig.url (the API server does not use cluster DNS). Evidence: FailedCreate events. ' +
     'Fix: use clientConfig.service instead of url, or a resolvable address.',
-  detail: /lookup \S+(?: on \S+)?: no such host/,
+  detail: CALL_DETAILS.dns,
   blame: (chain) => chain.entry?.config ?? chain.service ?? chain.backend,
   explain: (chain, cause) => ({
     title: `Webhook "${chain.name}": host name does not resolve (${cause.kind} ${displayName(cause)})`,
@@ -382,13 +395,32 @@ const wrongPath = webhookCallScenario({
   description:
     'The webhook server answers, but not on the configured path ("the server could not find the requested resource"), e.g. after an ' +
     'upgrade changed the endpoint path. Evidence: FailedCreate events. Fix: correct clientConfig.service.path in the webhook configuration.',
-  detail: /the server could not find the requested resource|404 page not found/,
+  detail: CALL_DETAILS.wrongPath,
   blame: (chain) => chain.entry?.config ?? chain.backend ?? chain.service,
   explain: (chain, cause) => ({
     title: `Webhook "${chain.name}" is called on a path its server does not serve (${cause.kind} ${displayName(cause)})`,
     explanation: `The server behind webhook "${chain.name}" returns 404 for the configured path ${chain.entry?.webhook.clientConfig?.service?.path ?? ''}.`,
     end: '404 not found',
     remediation: ['set clientConfig.service.path to the path the server serves (see the webhook\'s documentation for this version)', ...configRemediation(chain)],
+  }),
+});
+
+const callFailed = webhookCallScenario({
+  id: 'webhook-call-failed',
+  hops: 2,
+  title: 'Admission webhook call fails',
+  description:
+    'The API server cannot complete the call to a webhook for a reason no more specific scenario recognises (EOF, connection reset, ' +
+    '"no route to host", a TLS error, a 5xx from the server), and with failurePolicy Fail the request is refused. Evidence: FailedCreate ' +
+    'events with the webhook\'s error. Fix: check the webhook server (logs) and the path from the control plane to it; set failurePolicy ' +
+    'Ignore for non-critical webhooks.',
+  detail: (detail) => !Object.values(CALL_DETAILS).some((known) => known.test(detail)),
+  blame: backendOrConfig,
+  explain: (chain, cause) => ({
+    title: `Calls to webhook "${chain.name}" fail (${cause.kind} ${displayName(cause)})`,
+    explanation: `The API server's calls to webhook "${chain.name}"${chain.service ? ` (Service ${displayName(chain.service)})` : ''} fail.`,
+    end: 'call failed',
+    remediation: [...(chain.backend ? [kubectl(chain.backend.namespace, `logs ${kubectlRef(chain.backend)}`)] : []), ...configRemediation(chain)],
   }),
 });
 
@@ -533,6 +565,7 @@ export const admissionScenarios: Scenario[] = [
   nameMismatch,
   dnsLookup,
   wrongPath,
+  callFailed,
   blocksItselfScenario,
   webhookDenied,
   policyDenied,

@@ -253,29 +253,19 @@ const projectedTokenFailed = podFailureScenario({
   id: 'config.projected-token-failed',
   category: 'config',
   severity: 'critical',
-  hops: 2,
   title: 'A projected service-account token cannot be issued',
   description:
-    'The kubelet cannot fetch the token for a projected volume (kube-api-access-* or a serviceAccountToken source with an audience): ' +
-    '"MountVolume.SetUp failed for volume \\"kube-api-access-x\\" : failed to fetch token: serviceaccounts \\"sa\\" not found" or the ' +
-    'token request is forbidden. The pod stays in ContainerCreating. Evidence: FailedMount events. Fix: recreate the ServiceAccount, or fix ' +
-    'the audience/expirationSeconds of the projected source.',
-  pattern: /failed to fetch token: (?:serviceaccounts "([^"]+)" not found)?(.*)/i,
-  rootCauseOf(state, failure, match) {
-    return match[1] ? { kind: 'ServiceAccount', namespace: failure.pod.metadata.namespace, name: match[1] } : state.workloadOf(failure.pod);
-  },
-  report(state, cause, failures) {
-    const workload = state.workloadOf(failures[0].failure.pod);
-    const missingAccount = cause.kind === 'ServiceAccount';
+    'The kubelet cannot obtain the token of a projected volume (kube-api-access-* or a serviceAccountToken source with its own audience ' +
+    'and expirationSeconds): "MountVolume.SetUp failed for volume \\"vault-token\\" : failed to fetch token: ...", e.g. an ' +
+    'expirationSeconds below 600 or an audience the API server does not issue. The pod stays in ContainerCreating. Evidence: FailedMount ' +
+    'events. Fix: correct the projected serviceAccountToken source. (A deleted ServiceAccount is security.serviceaccount-deleted.)',
+  pattern: /failed to fetch token: (.*)/i,
+  rootCauseOf: (state, failure, match) => (/serviceaccounts "[^"]+" not found/.test(match[1]) ? undefined : state.workloadOf(failure.pod)),
+  report(_state, workload, failures) {
     return {
-      title: missingAccount
-        ? `ServiceAccount ${displayName(cause)} is gone: tokens for ${workload.kind} ${displayName(workload)} cannot be issued`
-        : `${cause.kind} ${displayName(cause)}: projected token cannot be issued`,
-      explanation: `The kubelet cannot obtain a service-account token for the projected volume of ${podsOf(failures).length} pod(s): ${failures[0].match[0]}.`,
-      evidence: [`Pod ${failures[0].failure.pod.metadata.name}: ContainerCreating ← projected token volume ← ${missingAccount ? `ServiceAccount ${displayName(cause)} not found` : failures[0].match[0]}`],
-      remediation: missingAccount
-        ? [kubectl(cause.namespace, `create serviceaccount ${cause.name}`), kubectl(cause.namespace, `delete pod ${failures[0].failure.pod.metadata.name}  # recreated with a fresh token`)]
-        : [`check the serviceAccountToken audience/expirationSeconds in ${kubectl(cause.namespace, `edit ${kubectlRef(cause)}`)}`],
+      title: `${workload.kind} ${displayName(workload)}: projected service-account token cannot be issued`,
+      explanation: `The kubelet cannot obtain a service-account token for the projected volume of ${podsOf(failures).length} pod(s): ${failures[0].match[1]}.`,
+      remediation: [`correct volumes[].projected.sources[].serviceAccountToken (audience, expirationSeconds ≥ 600): ${kubectl(workload.namespace, `edit ${kubectlRef(workload)}`)}`],
     };
   },
 });

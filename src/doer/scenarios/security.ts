@@ -6,7 +6,7 @@
  */
 import type { ClusterState } from '../../cluster/state.js';
 import { displayName } from '../../cluster/state.js';
-import type { ClusterRoleBinding, KubeObject, ObjectRef, Pod, RoleBinding, ServiceAccount } from '../../cluster/types.js';
+import type { ClusterRole, ClusterRoleBinding, KubeObject, ObjectRef, Pod, Role, RoleBinding, ServiceAccount } from '../../cluster/types.js';
 import type { Detection, Scenario } from '../types.js';
 import { refusalScenario } from './create-failures.js';
 import type { MatchedPodFailure } from './pod-failures.js';
@@ -287,31 +287,35 @@ interface ForbiddenUse {
   account: ObjectRef;
   subject: ObjectRef;
   line: string;
-  what: string;
+  verb: string;
+  resource: string;
+  group: string;
+  /** Undefined for cluster-scope requests. */
+  namespace?: string;
 }
 
-/** Every RBAC denial quoting a ServiceAccount: in pod failure messages and in Warning events about any object. */
+const describeUse = (u: ForbiddenUse) => `${u.verb} ${u.resource}${u.group ? `.${u.group}` : ''} ${u.namespace ? `in namespace ${u.namespace}` : 'at cluster scope'}`;
+
+/** Every RBAC denial quoting a ServiceAccount: in failing containers' termination messages and in events about any object. */
 function forbiddenUses(state: ClusterState): ForbiddenUse[] {
   const uses: ForbiddenUse[] = [];
-  const add = (match: RegExpExecArray | null, subject: ObjectRef, line: string) => {
+  const add = (text: string, subject: ObjectRef, line: string) => {
+    const match = RBAC_FORBIDDEN.exec(text);
     if (!match) return;
-    const scope = match[6] ? `in namespace ${match[6]}` : 'at cluster scope';
-    uses.push({ account: { kind: 'ServiceAccount', namespace: match[1], name: match[2] }, subject, line, what: `${match[3]} ${match[4]}${match[5] ? `.${match[5]}` : ''} ${scope}` });
+    uses.push({ account: { kind: 'ServiceAccount', namespace: match[1], name: match[2] }, subject, line, verb: match[3], resource: match[4], group: match[5] ?? '', namespace: match[6] });
   };
   for (const pod of state.pods) {
     if (pod.status?.phase === 'Succeeded' || pod.metadata.deletionTimestamp) continue;
     for (const status of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
       if (status.ready) continue;
       const terminated = status.state?.terminated ?? status.lastState?.terminated;
-      if (terminated?.message) add(RBAC_FORBIDDEN.exec(terminated.message), { kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name }, `Pod ${pod.metadata.namespace}/${pod.metadata.name}: container ${status.name} terminated: ${terminated.message.trim()}`);
+      if (terminated?.message) add(terminated.message, { kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name }, `Pod ${pod.metadata.namespace}/${pod.metadata.name}: container ${status.name} terminated: ${terminated.message.trim()}`);
     }
   }
   for (const event of state.events) {
-    if (event.type !== 'Warning' || !event.message || !event.involvedObject?.name) continue;
-    const match = RBAC_FORBIDDEN.exec(event.message);
-    if (!match) continue;
+    if (!event.message?.includes('system:serviceaccount:') || !event.involvedObject?.name) continue;
     const subject: ObjectRef = { kind: event.involvedObject.kind ?? 'Object', name: event.involvedObject.name, ...(event.involvedObject.namespace ? { namespace: event.involvedObject.namespace } : {}) };
-    add(match, subject, eventLine(subject, event));
+    add(event.message, subject, eventLine(subject, event));
   }
   return uses;
 }
@@ -323,15 +327,42 @@ function bindingsOf(state: ClusterState, account: ObjectRef): Binding[] {
   return [...state.list<RoleBinding>('RoleBinding'), ...state.list<ClusterRoleBinding>('ClusterRoleBinding')].filter(binds);
 }
 
-/** The role a binding names, when the input holds roles and that one is absent. */
-function missingRoleOf(state: ClusterState, binding: Binding): ObjectRef | undefined {
+function roleRefOf(binding: Binding): ObjectRef | undefined {
   const ref = binding.roleRef;
-  if (!ref?.name || !state.hasKind(ref.kind)) return undefined;
+  if (!ref?.name) return undefined;
   const namespace = ref.kind === 'Role' ? binding.metadata.namespace : undefined;
-  return state.get(ref.kind, namespace, ref.name) ? undefined : { kind: ref.kind, ...(namespace ? { namespace } : {}), name: ref.name };
+  return { kind: ref.kind, ...(namespace ? { namespace } : {}), name: ref.name };
 }
 
-function rbacScenario(id: string, hops: number, title: string, description: string, rootCauseOf: (state: ClusterState, account: ObjectRef) => ObjectRef | undefined): Scenario {
+/** The role a binding names, when the input holds roles and that one is absent. */
+function missingRoleOf(state: ClusterState, binding: Binding): ObjectRef | undefined {
+  const ref = roleRefOf(binding);
+  if (!ref || !state.hasKind(ref.kind)) return undefined;
+  return state.find(ref) ? undefined : ref;
+}
+
+function grants(role: Role | ClusterRole, use: ForbiddenUse): boolean {
+  const has = (list: string[] | undefined, value: string) => !!list?.some((v) => v === '*' || v === value);
+  return (role.rules ?? []).some((r) => has(r.verbs, use.verb) && has(r.resources, use.resource) && has(r.apiGroups, use.group));
+}
+
+/**
+ * What to change for a denial: the existing role bound to the account in the request's scope (it lacks the rule),
+ * or the account itself when nothing grants it anything there (a binding must be created).
+ */
+function roleLackingRule(state: ClusterState, use: ForbiddenUse): ObjectRef | undefined {
+  if (!state.hasKind('RoleBinding') && !state.hasKind('ClusterRoleBinding')) return undefined;
+  for (const binding of bindingsOf(state, use.account)) {
+    // A RoleBinding only grants inside its namespace; cluster-scope requests need a ClusterRoleBinding.
+    if (binding.kind === 'RoleBinding' && binding.metadata.namespace !== use.namespace) continue;
+    const ref = roleRefOf(binding);
+    const role = ref ? state.find<Role | ClusterRole>(ref) : undefined;
+    if (ref && role && !grants(role, use)) return ref;
+  }
+  return undefined;
+}
+
+function rbacScenario(id: string, hops: number, title: string, description: string, rootCauseOf: (state: ClusterState, use: ForbiddenUse) => ObjectRef | undefined): Scenario {
   return {
     id: `security.${id}`,
     category: 'security',
@@ -343,9 +374,9 @@ function rbacScenario(id: string, hops: number, title: string, description: stri
       const groups = new Map<string, { cause: ObjectRef; uses: ForbiddenUse[] }>();
       const causes = new Map<string, ObjectRef | undefined>();
       for (const use of forbiddenUses(state)) {
-        const accountKey = `${use.account.namespace}/${use.account.name}`;
-        if (!causes.has(accountKey)) causes.set(accountKey, rootCauseOf(state, use.account));
-        const cause = causes.get(accountKey);
+        const useKey = `${displayName(use.account)}|${describeUse(use)}`;
+        if (!causes.has(useKey)) causes.set(useKey, rootCauseOf(state, use));
+        const cause = causes.get(useKey);
         if (!cause) continue;
         const key = `${cause.kind}/${cause.namespace ?? ''}/${cause.name}`;
         const group = groups.get(key) ?? { cause, uses: [] };
@@ -355,33 +386,24 @@ function rbacScenario(id: string, hops: number, title: string, description: stri
       const detections: Detection[] = [];
       for (const { cause, uses } of groups.values()) {
         const accounts = [...new Set(uses.map((u) => displayName(u.account)))];
-        const denied = [...new Set(uses.map((u) => u.what))];
+        const denied = [...new Set(uses.map(describeUse))];
         const affected = uses.flatMap((u) => {
           const obj = state.find<KubeObject>(u.subject);
           return obj ? [u.subject, state.workloadOf(obj)] : [u.subject];
         });
-        const missingRole = cause.kind !== 'ServiceAccount';
+        const account = uses[0].account;
+        const text = explainRbac(cause, accounts, denied);
         detections.push({
           resource: uses[0].subject,
           rootCause: cause,
           affected: [...affected, ...uses.map((u) => u.account)],
-          title: missingRole
-            ? `${cause.kind} ${displayName(cause)} is bound to ServiceAccount ${accounts.join(', ')} but does not exist`
-            : `ServiceAccount ${displayName(cause)} is not allowed to ${denied.join(', ')}`,
-          explanation: missingRole
-            ? `A binding grants ${accounts.join(', ')} the ${cause.kind} "${cause.name}", which does not exist, so the API server denies ${denied.join(', ')}.`
-            : `The API server's RBAC authorizer denies ServiceAccount ${displayName(cause)} (${denied.join(', ')}); no Role or ClusterRole bound to it grants that.`,
+          title: text.title,
+          explanation: text.explanation,
           evidence: [
-            `${uses[0].subject.kind} ${displayName(uses[0].subject)} ← forbidden ← ServiceAccount ${accounts[0]}${missingRole ? ` ← bound ${cause.kind} ${displayName(cause)} missing` : ''}`,
+            `${uses[0].subject.kind} ${displayName(uses[0].subject)} ← forbidden ← ServiceAccount ${accounts[0]}${cause.kind === 'ServiceAccount' ? ': no binding grants it' : ` ← bound ${cause.kind} ${displayName(cause)}${state.find(cause) ? ' lacks the rule' : ' (not found)'}`}`,
             ...new Set(uses.map((u) => u.line)),
           ],
-          remediation: missingRole
-            ? [`create the ${cause.kind} "${cause.name}" with the needed rules, or point the binding's roleRef at an existing one`]
-            : [
-                kubectl(cause.namespace, `create role ${cause.name}-access --verb=${[...new Set(uses.map((u) => u.what.split(' ')[0]))].join(',')} --resource=${[...new Set(uses.map((u) => u.what.split(' ')[1]))].join(',')}`),
-                kubectl(cause.namespace, `create rolebinding ${cause.name}-access --role=${cause.name}-access --serviceaccount=${cause.namespace}:${cause.name}`),
-                `check: kubectl auth can-i ${denied[0].split(' ').slice(0, 2).join(' ')} --as=system:serviceaccount:${cause.namespace}:${cause.name}`,
-              ],
+          remediation: rbacRemediation(cause, account, uses),
           confidence: 0.9,
         });
       }
@@ -390,14 +412,41 @@ function rbacScenario(id: string, hops: number, title: string, description: stri
   };
 }
 
+function explainRbac(cause: ObjectRef, accounts: string[], denied: string[]): { title: string; explanation: string } {
+  if (cause.kind === 'ServiceAccount') {
+    return {
+      title: `ServiceAccount ${displayName(cause)} is not allowed to ${denied.join(', ')}`,
+      explanation: `The API server's RBAC authorizer denies ServiceAccount ${displayName(cause)} (${denied.join(', ')}); no Role or ClusterRole bound to it in that scope grants it.`,
+    };
+  }
+  return {
+    title: `${cause.kind} ${displayName(cause)} bound to ServiceAccount ${accounts.join(', ')} does not allow ${denied.join(', ')}`,
+    explanation: `ServiceAccount ${accounts.join(', ')} is bound to ${cause.kind} "${cause.name}", which ${denied.length ? 'lacks a rule for' : 'does not grant'} ${denied.join(', ')} (or does not exist), so the API server denies it.`,
+  };
+}
+
+function rbacRemediation(cause: ObjectRef, account: ObjectRef, uses: ForbiddenUse[]): string[] {
+  const verbs = [...new Set(uses.map((u) => u.verb))].join(',');
+  const resources = [...new Set(uses.map((u) => (u.group ? `${u.resource}.${u.group}` : u.resource)))].join(',');
+  const check = `check: kubectl auth can-i ${uses[0].verb} ${uses[0].resource}${uses[0].namespace ? ` -n ${uses[0].namespace}` : ''} --as=system:serviceaccount:${account.namespace}:${account.name}`;
+  if (cause.kind !== 'ServiceAccount') {
+    return [`add a rule {apiGroups: ["${uses[0].group}"], resources: [${resources}], verbs: [${verbs}]} to ${cause.kind} ${displayName(cause)} (create it if it does not exist): kubectl ${cause.namespace ? `-n ${cause.namespace} ` : ''}edit ${cause.kind.toLowerCase()} ${cause.name}`, check];
+  }
+  const clusterScope = uses.some((u) => !u.namespace);
+  return clusterScope
+    ? [`kubectl create clusterrole ${account.name}-access --verb=${verbs} --resource=${resources}`, `kubectl create clusterrolebinding ${account.name}-access --clusterrole=${account.name}-access --serviceaccount=${account.namespace}:${account.name}`, check]
+    : [kubectl(uses[0].namespace, `create role ${account.name}-access --verb=${verbs} --resource=${resources}`), kubectl(uses[0].namespace, `create rolebinding ${account.name}-access --role=${account.name}-access --serviceaccount=${account.namespace}:${account.name}`), check];
+}
+
 const rbacForbidden = rbacScenario(
   'rbac-forbidden',
   1,
   'A ServiceAccount is denied by RBAC',
   'A workload\'s ServiceAccount calls the API and is refused ("User \\"system:serviceaccount:ns:sa\\" cannot list resource \\"pods\\" ' +
-  'in API group \\"\\" in the namespace \\"ns\\""), so the app or operator crashes or stops reconciling. Evidence: termination ' +
-  'messages and Warning events quoting the denial. Fix: bind a Role/ClusterRole granting exactly the denied verbs and resources.',
-  (state, account) => (bindingsOf(state, account).some((b) => missingRoleOf(state, b)) ? undefined : account),
+  'in API group \\"\\" in the namespace \\"ns\\""), so the app or operator crashes or stops reconciling. When a Role bound to the ' +
+  'account lacks the rule, that Role is the object to change; when nothing is bound in that scope, the account needs a binding. ' +
+  'Evidence: termination messages and events quoting the denial. Fix: grant exactly the denied verbs and resources.',
+  (state, use) => (bindingsOf(state, use.account).some((b) => missingRoleOf(state, b)) ? undefined : roleLackingRule(state, use) ?? use.account),
 );
 
 const bindingRoleMissing = rbacScenario(
@@ -407,8 +456,32 @@ const bindingRoleMissing = rbacScenario(
   'A ServiceAccount is denied by RBAC although a RoleBinding/ClusterRoleBinding names it: the binding\'s roleRef points to a Role or ' +
   'ClusterRole that does not exist (deleted, misspelt, or Role vs ClusterRole mixed up). Evidence: the denial, the binding and the ' +
   'absent role. Fix: create the role or correct roleRef (roleRef is immutable: recreate the binding).',
-  (state, account) => bindingsOf(state, account).map((b) => missingRoleOf(state, b)).find((r) => r !== undefined),
+  (state, use) => bindingsOf(state, use.account).map((b) => missingRoleOf(state, b)).find((r) => r !== undefined),
 );
+
+/** Pods whose ServiceAccount was deleted after they started: the kubelet can no longer refresh their token. */
+const serviceAccountDeleted = podFailureScenario({
+  id: 'security.serviceaccount-deleted',
+  category: 'security',
+  severity: 'critical',
+  hops: 2,
+  title: 'The ServiceAccount of existing pods was deleted',
+  description:
+    'Pods exist but their ServiceAccount is gone (deleted or renamed after they were created), so the kubelet cannot fetch their projected ' +
+    'token ("MountVolume.SetUp failed for volume \\"kube-api-access-x\\" : failed to fetch token: serviceaccounts \\"sa\\" not found") and ' +
+    'new pods are refused. Evidence: FailedMount events. Fix: recreate the ServiceAccount (with its RBAC bindings).',
+  pattern: /failed to fetch token: serviceaccounts "([^"]+)" not found/i,
+  rootCauseOf: (_state, failure, match) => ({ kind: 'ServiceAccount', namespace: failure.pod.metadata.namespace, name: match[1] }),
+  report(state, sa, failures) {
+    const workload = state.workloadOf(failures[0].failure.pod);
+    return {
+      title: `ServiceAccount ${displayName(sa)} was deleted: pods of ${workload.kind} ${displayName(workload)} cannot get tokens`,
+      explanation: `${podsOf(failures).length} pod(s) run as ServiceAccount "${sa.name}", which no longer exists in ${sa.namespace}; their token volume cannot be mounted or refreshed.`,
+      evidence: [`Pod ${failures[0].failure.pod.metadata.name}: token volume not mounted ← ServiceAccount ${displayName(sa)} not found`],
+      remediation: [kubectl(sa.namespace, `create serviceaccount ${sa.name}`), `re-apply its RoleBindings, then: ${kubectl(sa.namespace, `rollout restart ${kubectlRef(workload)}`)}`],
+    };
+  },
+});
 
 export const securityScenarios: Scenario[] = [
   serviceAccountMissing,
@@ -425,4 +498,5 @@ export const securityScenarios: Scenario[] = [
   apiTokenNotMounted,
   rbacForbidden,
   bindingRoleMissing,
+  serviceAccountDeleted,
 ];
