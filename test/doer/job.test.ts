@@ -209,3 +209,21 @@ describe('job.finished-jobs-not-cleaned-up', () => {
     expect(detect('job.finished-jobs-not-cleaned-up', finished(5))).toEqual([]);
   });
 });
+
+describe('job failures whose pods show a more specific cause', () => {
+  it('rank below the pod-level finding (OOMKilled pods → the oom finding comes first for the Job)', () => {
+    const j = job('etl', 'batch', { status: { failed: 3, conditions: [jobCondition('Failed', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit')] } });
+    const pods = [jobPod(j, 'etl-a', 137, 'OOMKilled'), jobPod(j, 'etl-b', 137, 'OOMKilled')];
+    const report = diagnoseObjects([...healthyNodes(), j, ...pods]);
+    expect(firstFindingFor(report, 'Job', 'etl')?.category).toBe('oom');
+    expect(report.findings.map((f) => f.scenario)).toContain('job.backoff-limit-exceeded');
+  });
+});
+
+describe('job.cronjob-not-scheduling reads runs from the Jobs too', () => {
+  it('stays quiet when a recent Job proves a run even if status.lastScheduleTime lags', () => {
+    const cron = cronJob('sync', 'batch', { schedule: '*/10 * * * *' }, { lastScheduleTime: ago(3 * 86400) });
+    const recent = job('sync-29401190', 'batch', { owner: cron, startedAgo: 300, status: { succeeded: 1, conditions: [jobCondition('Complete', undefined, undefined, 200)] } });
+    expect(detect('job.cronjob-not-scheduling', [cron, recent])).toEqual([]);
+  });
+});

@@ -60,6 +60,17 @@ export function failedPodLines(state: ClusterState, job: Job): string[] {
   return lines;
 }
 
+/** Waiting reasons that are normal steps of starting, not failures. */
+const STARTING = new Set(['ContainerCreating', 'PodInitializing']);
+
+function hasSpecificPodFailure(pod: Pod): boolean {
+  return containersOf(pod).some((c) => {
+    const waiting = c.status?.state?.waiting?.reason;
+    const ended = c.status?.state?.terminated ?? c.status?.lastState?.terminated;
+    return (waiting !== undefined && !STARTING.has(waiting)) || ended?.reason === 'OOMKilled';
+  });
+}
+
 interface FailureKind {
   id: string;
   reasons: string[];
@@ -100,7 +111,9 @@ function jobFailedScenario(kind: FailureKind): Scenario {
             ...failedPodLines(state, job),
           ],
           remediation: [kubectl(ref.namespace, `logs job/${ref.name}`), kind.fix(job)],
-          confidence: 0.95,
+          // When the pods show a specific failure (OOMKilled, image pull, config error) the pod-level
+          // finding names the cause more precisely; rank this one just below it.
+          confidence: pods.some(hasSpecificPodFailure) ? 0.8 : 0.95,
         });
       }
       return detections;

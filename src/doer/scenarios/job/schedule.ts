@@ -69,7 +69,13 @@ const notScheduling: Scenario = {
       if (cron.spec?.suspend || (cron.status?.active ?? []).length > 0) continue;
       const gap = maxScheduleGapSeconds(cron.spec?.schedule ?? '');
       if (gap === undefined) continue;
-      const since = cron.status?.lastScheduleTime ?? cron.metadata.creationTimestamp;
+      // The newest Job it created also proves a run (status may lag or be missing in a snapshot).
+      const newestJob = state.children<Job>(cron).reduce<string | undefined>((latest, j) => {
+        const t = j.metadata.creationTimestamp;
+        return t && (!latest || Date.parse(t) > Date.parse(latest)) ? t : latest;
+      }, undefined);
+      const candidates = [cron.status?.lastScheduleTime, newestJob].filter((t): t is string => !!t);
+      const since = candidates.sort((a, b) => Date.parse(b) - Date.parse(a))[0] ?? cron.metadata.creationTimestamp;
       const idle = ageSeconds(state, since);
       if (!Number.isFinite(idle) || idle < MISSED_RUNS * gap + 10 * MINUTE) continue;
       const ref = refOf(cron);
