@@ -197,3 +197,14 @@ describe('probe: pods with a sidecar, events without fieldPath (older kubelets)'
     expect(d.evidence.join('\n')).toContain('connect: connection refused');
   });
 });
+
+describe('probe: a slow start still within its startup budget', () => {
+  it('is not a finding', () => {
+    const { objects } = brokenDeployment('orders', {
+      container: { name: 'orders', image: IMAGE, ports: PORTS, startupProbe: http(8080, '/healthz', { failureThreshold: 30 }) },
+      state: { running: { startedAt: ago(150) }, ready: false, started: false },
+      events: (p) => [event(p, 'Warning', 'Unhealthy', `Startup probe failed: ${REFUSED(8080)}`, { count: 14 })],
+    });
+    expect(probeScenarios.flatMap((s) => detect(s.id, objects))).toEqual([]);
+  });
+});

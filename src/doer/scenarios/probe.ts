@@ -110,7 +110,7 @@ function isActive(
     const count = failures.reduce((n, e) => n + (e.count ?? 1), 0);
     return runningFor === Infinity ? count >= 5 : runningFor >= READINESS_GRACE_SECONDS;
   }
-  if (type === 'startup') return (killed && (!!restart || (s?.restartCount ?? 0) > 0)) || (s?.started === false && !!s.state?.running && ageSeconds(state, s.state.running.startedAt) >= READINESS_GRACE_SECONDS);
+  // Liveness and startup failures matter once they kill: before that the probe is still within its budget.
   return killed && (!!restart || (s?.restartCount ?? 0) > 0);
 }
 
