@@ -170,7 +170,11 @@ function adaptHeadroom(
   return { value: state.headroom, raised: false, missed };
 }
 
-/** Least-squares trend of the arrival rate (replicas) over the last `horizon` seconds, projected `horizon` ahead. */
+/**
+ * Least-squares trend of the arrival rate (replicas) over the last `horizon` seconds, projected
+ * `horizon` ahead, capped at three times the highest rate seen in it: a rise is extrapolated
+ * (capacity asked for now arrives a cold start later), a burst of unseen size is not invented.
+ */
 function trendForecast(samples: readonly WorkSample[], now: number, horizon: number): number {
   const recent = samples.filter((d) => d.time > now - horizon).map((d) => ({ time: d.time, rate: d.work / d.intervalSeconds }));
   if (recent.length < 3) return 0;
@@ -183,5 +187,6 @@ function trendForecast(samples: readonly WorkSample[], now: number, horizon: num
     variance += (d.time - meanTime) ** 2;
   }
   const slope = variance > 0 ? covariance / variance : 0;
-  return Math.max(0, meanRate + slope * (now + horizon - meanTime));
+  const highest = Math.max(...recent.map((d) => d.rate));
+  return Math.min(3 * highest, Math.max(0, meanRate + slope * (now + horizon - meanTime)));
 }
