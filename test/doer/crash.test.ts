@@ -244,3 +244,11 @@ describe('crash vs probe', () => {
     expect(finding?.scenario).toBe('crash.app-error');
   });
 });
+
+describe('crash: containers lost with their node', () => {
+  it('are not crashes (ContainerStatusUnknown after a node failure)', () => {
+    const lost = terminated('ContainerStatusUnknown', 137, { finishedSecondsAgo: 900, message: 'The container could not be located when the pod was terminated' });
+    const { objects } = crashing(lost, { state: { running: { startedAt: ago(800) }, ready: false, restartCount: 1, lastTerminated: lost } });
+    expect(crashScenarios.flatMap((s) => detect(s.id, objects))).toEqual([]);
+  });
+});

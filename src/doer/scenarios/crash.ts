@@ -47,6 +47,8 @@ function classifyContainer(state: ClusterState, pod: Pod, c: ContainerView): Con
   if (!restart) return undefined;
   const term = lastTermination(c);
   if (term?.reason === 'OOMKilled') return undefined;
+  // Lost with its node (reboot, kubelet restart): not the process's doing unless it now keeps crashing.
+  if ((term?.reason === 'Unknown' || term?.reason === 'ContainerStatusUnknown') && c.status?.state?.waiting?.reason !== 'CrashLoopBackOff') return undefined;
   const events = containerEvents(state, pod, c.name, CRASH_EVENTS);
   // Killed by its liveness/startup probe: the probe category explains the restarts.
   if (term?.reason !== 'StartError' && killedByProbe(events, term)) return undefined;
