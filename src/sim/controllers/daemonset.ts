@@ -65,6 +65,7 @@ export class DaemonSetController {
         if (existing.length === 0) {
           const pod = podFromTemplate(stored, 'daemonsets', template);
           const spec = pod.spec as Record<string, unknown>;
+          spec.tolerations = withDaemonTolerations(spec.tolerations as Toleration[] | undefined);
           spec.affinity = {
             ...(spec.affinity as object | undefined),
             nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [node.metadata.name] }] }] } },
@@ -96,6 +97,24 @@ export class DaemonSetController {
       for (const k of ['numberAvailable', 'numberUnavailable']) if (status[k] === 0) delete status[k];
     });
   }
+}
+
+interface Toleration { key?: string; operator?: string; effect?: string; tolerationSeconds?: number }
+
+/** The tolerations the DaemonSet controller adds, so daemons survive node problems instead of being evicted. */
+const DAEMON_TOLERATIONS: Toleration[] = [
+  { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' },
+  { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' },
+  { key: 'node.kubernetes.io/disk-pressure', operator: 'Exists', effect: 'NoSchedule' },
+  { key: 'node.kubernetes.io/memory-pressure', operator: 'Exists', effect: 'NoSchedule' },
+  { key: 'node.kubernetes.io/pid-pressure', operator: 'Exists', effect: 'NoSchedule' },
+  { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' },
+];
+
+function withDaemonTolerations(existing: Toleration[] | undefined): Toleration[] {
+  const list = [...(existing ?? [])];
+  for (const t of DAEMON_TOLERATIONS) if (!list.some((e) => e.key === t.key && e.effect === t.effect)) list.push(t);
+  return list;
 }
 
 function pinnedNode(pod: Pod): string | undefined {

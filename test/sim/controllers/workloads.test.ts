@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { applyFault } from '../../../src/sim/faults/apply.js';
+import { faultSchema } from '../../../src/sim/faults/schema.js';
 import { resourceTypes } from '../../../src/sim/store/index.js';
 import { startTestCluster, type TestCluster } from './harness.js';
 
@@ -132,5 +134,21 @@ describe('simulated workload controllers', () => {
     c.run(20);
     expect(c.store.get(resourceTypes.namespaces, undefined, 'tmp')).toBeUndefined();
     expect(c.store.list(resourceTypes.pods, { namespace: 'tmp' }).items).toHaveLength(0);
+  });
+
+  it('evicts pods from an unreachable node once their 300 s toleration runs out, and replaces them elsewhere', () => {
+    const c = (cluster = startTestCluster());
+    c.apply(deployment('web', 4));
+    c.run(10);
+    const onWorker0 = c.pods('default', 'app=web').filter((p) => p.spec.nodeName === 'worker-0').map((p) => p.metadata.name);
+    expect(onWorker0.length).toBeGreaterThan(0);
+    applyFault({ store: c.store, clock: c.clock }, c.plane.faults.registry, 'down', faultSchema.parse({ type: 'node-down', target: { name: 'worker-0' } }));
+    c.run(200);
+    expect(c.events({ reason: 'TaintManagerEviction' })).toHaveLength(0);
+    c.run(200);
+    expect(c.events({ reason: 'TaintManagerEviction' }).map((e) => e.message).sort()).toEqual(onWorker0.map((n) => `Marking for deletion Pod default/${n}`).sort());
+    const live = c.pods('default', 'app=web').filter((p) => !p.metadata.deletionTimestamp);
+    expect(live).toHaveLength(4);
+    expect(live.every((p) => p.spec.nodeName === 'worker-1' && p.status.phase === 'Running')).toBe(true);
   });
 });
