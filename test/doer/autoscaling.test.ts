@@ -268,3 +268,28 @@ describe('autoscaling.hpa-min-equals-max / hpa-disabled-target-at-zero (info)', 
     expect(detect('autoscaling.hpa-disabled-target-at-zero', [hpa('api', 'shop', 'api')])).toEqual([]);
   });
 });
+
+describe('autoscaling/v1 HPAs (conditions in the autoscaling.alpha.kubernetes.io/conditions annotation)', () => {
+  it('reads the annotation: metrics API unavailable on a v1 object', () => {
+    const conditions = [
+      { type: 'AbleToScale', status: 'True', lastTransitionTime: '2026-11-28T09:00:00Z', reason: 'SucceededGetScale', message: "the HPA controller was able to get the target's current scale" },
+      { type: 'ScalingActive', status: 'False', lastTransitionTime: '2026-11-28T09:00:00Z', reason: 'FailedGetResourceMetric', message: 'the HPA was unable to compute the replica count: unable to get metrics for resource cpu: unable to fetch metrics from resource metrics API: the server could not find the requested resource (get pods.metrics.k8s.io)' },
+    ];
+    const v1 = obj('HorizontalPodAutoscaler', 'autoscaling/v1', 'php-apache', 'default', {
+      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'php-apache' }, minReplicas: 1, maxReplicas: 10, targetCPUUtilizationPercentage: 50 },
+      status: { currentReplicas: 1, desiredReplicas: 0 },
+    }, { annotations: { 'autoscaling.alpha.kubernetes.io/conditions': JSON.stringify(conditions) } });
+    const [d] = detect('autoscaling.metrics-api-unavailable', [...deployment('php-apache').all, v1]);
+    expect(d.rootCause).toEqual({ kind: 'APIService', name: 'v1beta1.metrics.k8s.io' });
+    expect(d.evidence[0]).toContain('status.conditions[ScalingActive]=False FailedGetResourceMetric');
+  });
+
+  it('checks requests for targetCPUUtilizationPercentage', () => {
+    const v1 = obj('HorizontalPodAutoscaler', 'autoscaling/v1', 'tomcat', 'hrms', {
+      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'tomcat' }, minReplicas: 1, maxReplicas: 4, targetCPUUtilizationPercentage: 60 },
+      status: { currentReplicas: 2, desiredReplicas: 2 },
+    });
+    expect(detect('autoscaling.hpa-missing-resource-request', [...tomcat(false).all, v1])[0].rootCause).toEqual({ kind: 'Deployment', namespace: 'hrms', name: 'tomcat' });
+    expect(detect('autoscaling.hpa-missing-resource-request', [...tomcat(true).all, v1])).toEqual([]);
+  });
+});

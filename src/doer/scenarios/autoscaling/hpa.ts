@@ -12,6 +12,22 @@ const METRIC_FAILURE_REASONS = [
   'FailedGetPodsMetric', 'FailedGetObjectMetric', 'FailedGetExternalMetric',
 ];
 
+/**
+ * An HPA condition by type: status.conditions (autoscaling/v2), or the JSON annotation in which
+ * autoscaling/v1 objects (what older kubectl returns) carry the same conditions.
+ */
+export function hpaCondition(hpa: HorizontalPodAutoscaler, type: string): StatusCondition | undefined {
+  const own = conditionOf(hpa, type);
+  if (own) return own;
+  const raw = hpa.metadata.annotations?.['autoscaling.alpha.kubernetes.io/conditions'];
+  if (!raw) return undefined;
+  try {
+    return (JSON.parse(raw) as StatusCondition[]).find((c) => c.type === type);
+  } catch {
+    return undefined; // a malformed annotation carries no evidence
+  }
+}
+
 export function targetRefOf(hpa: HorizontalPodAutoscaler): ObjectRef | undefined {
   const t = hpa.spec?.scaleTargetRef;
   return t ? { kind: t.kind, namespace: hpa.metadata.namespace, name: t.name } : undefined;
@@ -23,7 +39,7 @@ export function targetRefOf(hpa: HorizontalPodAutoscaler): ObjectRef | undefined
  * real, persistent "missing request for cpu").
  */
 function currentMetricFailure(state: ClusterState, hpa: HorizontalPodAutoscaler): { text: string; condition?: StatusCondition; event?: Event } | undefined {
-  const active = conditionOf(hpa, 'ScalingActive');
+  const active = hpaCondition(hpa, 'ScalingActive');
   const events = state.eventsFor(refOf(hpa)).filter((e) => METRIC_FAILURE_REASONS.includes(e.reason ?? ''));
   if (active?.status === 'False' && active.message) return { text: active.message, condition: active, event: events[0] };
   if (events[0]) return { text: events[0].message ?? '', event: events[0] };
@@ -45,7 +61,9 @@ function podTemplate(target: KubeObject | undefined): PodSpec | undefined {
 function utilizationResources(hpa: HorizontalPodAutoscaler): Array<{ resource: string; container?: string }> {
   const result: Array<{ resource: string; container?: string }> = [];
   for (const m of hpa.spec?.metrics ?? []) {
-    if (m.type === 'Resource' && m.resource?.target?.type === 'Utilization') result.push({ resource: m.resource.name });
+    // autoscaling/v2beta1 objects say resource.targetAverageUtilization instead of target.type.
+    const beta = m.resource as { targetAverageUtilization?: number } | undefined;
+    if (m.type === 'Resource' && m.resource && (m.resource.target?.type === 'Utilization' || beta?.targetAverageUtilization !== undefined)) result.push({ resource: m.resource.name });
     if (m.type === 'ContainerResource' && m.containerResource?.target?.type === 'Utilization') result.push({ resource: m.containerResource.name, container: m.containerResource.container });
   }
   // autoscaling/v1 objects read without conversion carry targetCPUUtilizationPercentage.
@@ -179,7 +197,7 @@ const targetMissing: Scenario = {
     for (const hpa of state.hpas) {
       const targetRef = targetRefOf(hpa);
       if (!targetRef) continue;
-      const able = conditionOf(hpa, 'AbleToScale');
+      const able = hpaCondition(hpa, 'AbleToScale');
       const failedGetScale = able?.status === 'False' && able.reason === 'FailedGetScale';
       const absent = state.hasKind(targetRef.kind) && !state.hpaTarget(hpa);
       if (!failedGetScale && !absent) continue;
@@ -222,7 +240,7 @@ const pinnedAtMax: Scenario = {
   detect(state) {
     const detections: Detection[] = [];
     for (const hpa of state.hpas) {
-      const limited = conditionOf(hpa, 'ScalingLimited');
+      const limited = hpaCondition(hpa, 'ScalingLimited');
       if (limited?.status !== 'True' || limited.reason !== 'TooManyReplicas') continue;
       if ((hpa.status?.currentReplicas ?? 0) < hpa.spec!.maxReplicas) continue;
       if (ageSeconds(state, limited.lastTransitionTime) < PINNED_SECONDS) continue;
@@ -270,7 +288,7 @@ const multipleHpas: Scenario = {
       pushTo(byTarget, key, hpa);
     }
     for (const hpa of state.hpas) {
-      const cond = conditionOf(hpa, 'ScalingActive');
+      const cond = hpaCondition(hpa, 'ScalingActive');
       const named = AMBIGUOUS.test(cond?.message ?? '') ? /\[([^\]]*)\]/.exec(cond!.message!)?.[1] : undefined;
       if (!named) continue;
       const others = named.split(/\s+/).map((n) => n.split('/')).map(([ns, name]) => state.get<HorizontalPodAutoscaler>('HorizontalPodAutoscaler', ns, name)).filter((h): h is HorizontalPodAutoscaler => !!h);
@@ -293,7 +311,7 @@ const multipleHpas: Scenario = {
         title: `${sorted.length} HPAs control ${label(target)}`,
         explanation: `${sorted.map((h) => label(h)).join(', ')} all scale ${label(target)}; the HPA controller refuses ambiguous ownership (or they overwrite each other's replica counts).`,
         evidence: sorted.flatMap((h) => {
-          const cond = conditionOf(h, 'ScalingActive');
+          const cond = hpaCondition(h, 'ScalingActive');
           return [
             `${label(h)}: spec.scaleTargetRef=${h.spec?.scaleTargetRef.kind}/${h.spec?.scaleTargetRef.name} created ${h.metadata.creationTimestamp}`,
             ...(cond && AMBIGUOUS.test(cond.message ?? '') ? [`${label(h)}: ${conditionText(cond)}`] : []),

@@ -7,15 +7,15 @@ import { displayName, refOf } from '../../../cluster/state.js';
 import type { Event, HorizontalPodAutoscaler, ObjectRef, Pod } from '../../../cluster/types.js';
 import type { Detection, Scenario } from '../../types.js';
 import { eventLine, groupByWorkload, isActivePod, isPodReady, kubectl, label } from '../util.js';
-import { conditionOf, conditionText } from '../network/lookup.js';
-import { targetRefOf } from './hpa.js';
+import { conditionText } from '../network/lookup.js';
+import { hpaCondition, targetRefOf } from './hpa.js';
 
 /** The HPA's current complaint for a set of reasons: ScalingActive/AbleToScale message, else the newest event. */
 function complaint(state: ClusterState, hpa: HorizontalPodAutoscaler, reasons: string[], pattern: RegExp): { lines: string[]; text: string } | undefined {
   const lines: string[] = [];
   let text = '';
   for (const type of ['ScalingActive', 'AbleToScale']) {
-    const c = conditionOf(hpa, type);
+    const c = hpaCondition(hpa, type);
     if (c?.status === 'False' && reasons.includes(c.reason ?? '') && pattern.test(c.message ?? '')) {
       lines.push(`${label(hpa)}: ${conditionText(c)}`);
       text ||= c.message ?? '';
@@ -181,7 +181,7 @@ const invalidSelector: Scenario = {
     'measure. Evidence: the condition. Fix the CRD\'s scale subresource (labelSelectorPath) or target a workload with a selector.',
   detect(state) {
     return state.hpas
-      .filter((h) => conditionOf(h, 'ScalingActive')?.status === 'False' && conditionOf(h, 'ScalingActive')?.reason === 'InvalidSelector')
+      .filter((h) => hpaCondition(h, 'ScalingActive')?.status === 'False' && hpaCondition(h, 'ScalingActive')?.reason === 'InvalidSelector')
       .map((h): Detection => {
         const ref = refOf(h);
         const target = targetRefOf(h)!;
@@ -191,7 +191,7 @@ const invalidSelector: Scenario = {
           affected: [ref],
           title: `HPA ${displayName(ref)}: ${label(target)} exposes no usable pod selector`,
           explanation: 'Without a selector on the target\'s scale subresource the HPA cannot tell which pods to measure.',
-          evidence: [`${label(ref)}: ${conditionText(conditionOf(h, 'ScalingActive')!)}`],
+          evidence: [`${label(ref)}: ${conditionText(hpaCondition(h, 'ScalingActive')!)}`],
           remediation: [`kubectl get --raw /apis/<group>/<version>/namespaces/${target.namespace}/${target.kind.toLowerCase()}s/${target.name}/scale  # status.selector must be set`],
           confidence: 0.8,
         };
@@ -282,7 +282,7 @@ const scalingDisabled: Scenario = {
     'was expected to serve. Evidence: the condition.',
   detect(state) {
     return state.hpas
-      .filter((h) => conditionOf(h, 'ScalingActive')?.reason === 'ScalingDisabled')
+      .filter((h) => hpaCondition(h, 'ScalingActive')?.reason === 'ScalingDisabled')
       .map((h): Detection => {
         const ref = refOf(h);
         const target = targetRefOf(h)!;
@@ -292,7 +292,7 @@ const scalingDisabled: Scenario = {
           affected: [ref],
           title: `HPA ${displayName(ref)} is idle: ${label(target)} has 0 replicas`,
           explanation: 'An HPA never scales a workload up from zero replicas.',
-          evidence: [`${label(ref)}: ${conditionText(conditionOf(h, 'ScalingActive')!)}`],
+          evidence: [`${label(ref)}: ${conditionText(hpaCondition(h, 'ScalingActive')!)}`],
           remediation: [kubectl(target.namespace, `scale ${target.kind.toLowerCase()}/${target.name} --replicas=${h.spec?.minReplicas ?? 1}`)],
           confidence: 0.9,
         };
