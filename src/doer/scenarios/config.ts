@@ -5,13 +5,14 @@ import type { Detection, Scenario } from '../types.js';
 import { refusalScenario } from './create-failures.js';
 import type { PodFailure } from './pod-failures.js';
 import { podFailureScenario, podsOf } from './pod-failures.js';
-import { containersOf, eventLine, eventsMatching, groupByWorkload, isActivePod, kubectl, kubectlRef, statusLine } from './util.js';
+import { containersOf, eventLine, eventsMatching, groupByWorkload, isActivePod, isPodReady, kubectl, kubectlRef, statusLine } from './util.js';
 
 /** Pods whose non-optional references to a kind name objects that do not exist, grouped by missing object. */
 function podsMissing(state: ClusterState, kind: 'ConfigMap' | 'Secret') {
   const byMissing = new Map<string, { ref: ObjectRef; uses: Array<{ pod: Pod; use: PodReference }> }>();
   for (const pod of state.pods) {
-    if (!isActivePod(pod)) continue;
+    // A running, ready pod already has its references resolved; skipping it keeps this O(pods) pass cheap.
+    if (!isActivePod(pod) || (pod.status?.phase === 'Running' && isPodReady(pod))) continue;
     const ns = pod.metadata.namespace ?? 'default';
     for (const use of state.podReferences(pod)) {
       if (use.kind !== kind || use.optional || state.get(kind, ns, use.name)) continue;

@@ -11,7 +11,7 @@ import type { Detection, Scenario } from '../types.js';
 import { refusalScenario } from './create-failures.js';
 import type { MatchedPodFailure } from './pod-failures.js';
 import { podFailureScenario, podsOf } from './pod-failures.js';
-import { eventLine, kubectl, kubectlRef } from './util.js';
+import { eventLine, isPodReady, kubectl, kubectlRef } from './util.js';
 
 // ---- ServiceAccount missing --------------------------------------------------------------------
 
@@ -297,7 +297,11 @@ interface ForbiddenUse {
 const describeUse = (u: ForbiddenUse) => `${u.verb} ${u.resource}${u.group ? `.${u.group}` : ''} ${u.namespace ? `in namespace ${u.namespace}` : 'at cluster scope'}`;
 
 /** Every RBAC denial quoting a ServiceAccount: in failing containers' termination messages and in events about any object. */
+const forbiddenCache = new WeakMap<ClusterState, ForbiddenUse[]>();
+
 function forbiddenUses(state: ClusterState): ForbiddenUse[] {
+  const cached = forbiddenCache.get(state);
+  if (cached) return cached;
   const uses: ForbiddenUse[] = [];
   const add = (text: string, subject: ObjectRef, line: string) => {
     const match = RBAC_FORBIDDEN.exec(text);
@@ -305,7 +309,7 @@ function forbiddenUses(state: ClusterState): ForbiddenUse[] {
     uses.push({ account: { kind: 'ServiceAccount', namespace: match[1], name: match[2] }, subject, line, verb: match[3], resource: match[4], group: match[5] ?? '', namespace: match[6] });
   };
   for (const pod of state.pods) {
-    if (pod.status?.phase === 'Succeeded' || pod.metadata.deletionTimestamp) continue;
+    if (pod.status?.phase === 'Succeeded' || pod.metadata.deletionTimestamp || (pod.status?.phase === 'Running' && isPodReady(pod))) continue;
     for (const status of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
       if (status.ready) continue;
       const terminated = status.state?.terminated ?? status.lastState?.terminated;
@@ -317,6 +321,7 @@ function forbiddenUses(state: ClusterState): ForbiddenUse[] {
     const subject: ObjectRef = { kind: event.involvedObject.kind ?? 'Object', name: event.involvedObject.name, ...(event.involvedObject.namespace ? { namespace: event.involvedObject.namespace } : {}) };
     add(event.message, subject, eventLine(subject, event));
   }
+  forbiddenCache.set(state, uses);
   return uses;
 }
 
