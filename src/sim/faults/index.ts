@@ -82,8 +82,9 @@ export class FaultInjector {
     this.unwatch = ctx.store.watch(this.type, {}, (e) => {
       const id = e.object.metadata.name!;
       if (e.type === 'DELETED') clearFault(this.registry, id);
-      // Status writes come back as MODIFIED events with an unchanged generation.
-      else if (e.type === 'ADDED' || e.object.metadata.generation !== this.applied.get(id)) ctx.clock.setTimeout(() => this.apply(e.object), 0);
+      // Applied at once (the store queues the writes this causes), so a fault given at start is in
+      // force before any pod exists. Status writes come back as MODIFIED with an unchanged generation.
+      else if (e.type === 'ADDED' || e.object.metadata.generation !== this.applied.get(id)) this.apply(e.object);
     });
   }
 

@@ -186,7 +186,8 @@ export class KubeletFleet {
   }
 
   private resyncAll(): void {
-    for (const name of this.nodes.keys()) this.nodeQueue.add(name);
+    // Node status first and at once: device-plugin health must reach allocatable before the scheduler's next pass.
+    for (const name of this.nodes.keys()) this.syncNode(name);
     for (const pod of this.cache.all()) if (pod.spec?.nodeName) this.queue.add(keyOf(pod as unknown as StoredObject));
   }
 
