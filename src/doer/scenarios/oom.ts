@@ -280,8 +280,22 @@ function limitOf(g: IssueGroup): string {
   return [...new Set(g.issues.map((i) => i.facts?.limit).filter(Boolean))].join(', ') || 'unknown';
 }
 
-function raiseLimit(w: ObjectRef, container: string, to = '<higher limit, e.g. 2x the peak usage>'): string {
+/**
+ * `kubectl set resources` raising the memory limit: to twice the current limit when it is known
+ * (a starting point to adjust after measuring), with the request set to match.
+ */
+function raiseLimit(w: ObjectRef, container: string, current?: string): string {
+  const bytes = parseQuantity(current);
+  const to = bytes ? formatBytes(2 * bytes) : '<peak usage + 25%>';
   return kubectl(w.namespace, `set resources ${w.kind.toLowerCase()}/${w.name} -c ${container} --limits=memory=${to} --requests=memory=${to}`);
+}
+
+/** The limit as it was probably meant: a bare number was surely MiB, not bytes. */
+function writeLimitWithUnit(g: IssueGroup): string {
+  const w = g.workloads[0];
+  const raw = g.issues[0].facts?.raw ?? '';
+  const meant = /^\d+$/.test(raw) ? `${raw}Mi` : '256Mi';
+  return `${kubectl(w.namespace, `set resources ${w.kind.toLowerCase()}/${w.name} -c ${g.issues[0].container} --limits=memory=${meant}`)}  # "${raw}" without a unit means bytes`;
 }
 
 function usage(g: IssueGroup): string {
@@ -311,7 +325,7 @@ function heapSpec(kind: HeapKind, runtime: string, flag: string, fix: string): O
       return {
         title: `${workloadLabel(w)}: ${flags} does not fit in the ${limitOf(g)} memory limit`,
         explanation: `${subject(g)} ${g.issues.some((i) => i.severity === 'critical') ? 'are being OOM-killed' : 'will be OOM-killed under load'}: ${flags} allows a heap of ${g.issues[0].facts?.heap}, but the whole container may use only ${limitOf(g)}, and the runtime needs memory beyond the heap.`,
-        remediation: [`${fix}: ${editCommand(w)}`, `or raise the limit: ${raiseLimit(w, g.issues[0].container)}`],
+        remediation: [`${fix}: ${editCommand(w)}`, `or raise the limit: ${raiseLimit(w, g.issues[0].container, g.issues[0].facts?.limit)}`],
       };
     },
   };
@@ -326,7 +340,7 @@ const SPECS: OomSpec[] = [
     report: (g) => ({
       title: `${workloadLabel(g.workloads[0])} is OOMKilled at its ${limitOf(g)} memory limit`,
       explanation: `${subject(g)} use more memory than their ${limitOf(g)} limit and are killed by the kernel (exit 137), then restarted.`,
-      remediation: [usage(g), raiseLimit(g.workloads[0], g.issues[0].container), 'if usage keeps growing until the kill, look for a leak (heap dump / profiler)'],
+      remediation: [usage(g), raiseLimit(g.workloads[0], g.issues[0].container, g.issues[0].facts?.limit), 'if usage keeps growing until the kill, look for a leak (heap dump / profiler)'],
     }),
   },
   {
@@ -337,7 +351,7 @@ const SPECS: OomSpec[] = [
     report: (g) => ({
       title: `${workloadLabel(g.workloads[0])}'s ${limitOf(g)} memory limit is too small to even start`,
       explanation: `${subject(g)} are OOM-killed seconds after starting: the ${limitOf(g)} limit is far below the working set of the program at startup.`,
-      remediation: [raiseLimit(g.workloads[0], g.issues[0].container), usage(g)],
+      remediation: [raiseLimit(g.workloads[0], g.issues[0].container, g.issues[0].facts?.limit), usage(g)],
     }),
   },
   {
@@ -348,7 +362,7 @@ const SPECS: OomSpec[] = [
     report: (g) => ({
       title: `${workloadLabel(g.workloads[0])}'s memory limit ${[...new Set(g.issues.map((i) => i.facts?.raw || i.facts?.limit))].join(', ')} is too small to start a container`,
       explanation: `${subject(g)} cannot start: the memory limit is below what the runtime itself needs. A limit without a unit is read as bytes ("512" = 512 bytes).`,
-      remediation: [raiseLimit(g.workloads[0], g.issues[0].container, '512Mi')],
+      remediation: [writeLimitWithUnit(g)],
     }),
   },
   {
@@ -443,7 +457,7 @@ const SPECS: OomSpec[] = [
       title: `LimitRange ${displayName(g.rootCause)} gives ${g.workloads.map(workloadLabel).join(', ')} a ${limitOf(g)} memory limit it outgrows`,
       explanation: `${subject(g)} declare no memory limit; LimitRange ${displayName(g.rootCause)} defaulted it to ${limitOf(g)}, and they are OOM-killed there.`,
       remediation: [
-        `set an explicit limit on the workload: ${raiseLimit(g.workloads[0], g.issues[0].container)}`,
+        `set an explicit limit on the workload: ${raiseLimit(g.workloads[0], g.issues[0].container, g.issues[0].facts?.limit)}`,
         `or raise the default: ${kubectl(g.rootCause.namespace, `edit limitrange/${g.rootCause.name}`)}`,
       ],
     }),
