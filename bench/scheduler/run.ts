@@ -4,10 +4,11 @@
  *  2. time to place one 1,024-pod gang on the same cluster (1-GPU and 8-GPU members);
  *  3. the openb replay tables (6 policies × seeds 42..51 on every trace in ../shared) and
  *     the topology replay on lingjun and a synthetic supernode cluster.
- * Writes the figures into the `## scheduler` section of bench/RESULTS.md.
+ * Writes the figures into the `## scheduler` section of bench/RESULTS.md and the charts into
+ * bench/scheduler/plots/.
  * Set BENCH_QUICK=1 to skip the replays (throughput figures only).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -20,6 +21,8 @@ import {
   readLingjunTopology,
   readOpenbNodes,
   readOpenbPods,
+  renderReplayPlot,
+  renderTopologyPlot,
   replayOpenb,
   replayTopology,
   selectPlacement,
@@ -35,6 +38,7 @@ import {
 
 const TRACES = join(process.cwd(), '..', 'shared', 'data', 'traces');
 const RESULTS = join(process.cwd(), 'bench', 'RESULTS.md');
+const PLOTS = join(process.cwd(), 'bench', 'scheduler', 'plots');
 const quick = process.env['BENCH_QUICK'] === '1';
 
 /** 5,000 nodes × 8 GPUs, supernodes of 48 nodes, 4 supernodes per spine, 8 spines per zone. */
@@ -232,4 +236,9 @@ console.table(gangs);
 const replays = quick ? [] : replayTables();
 const topologies = quick ? [] : topologyTables();
 writeSection(markdown(throughput, gangs, replays, topologies));
+if (!quick) {
+  mkdirSync(PLOTS, { recursive: true });
+  for (const report of replays) writeFileSync(join(PLOTS, `${report.trace.replace(/^openb_pod_list_/, 'openb-')}.svg`), renderReplayPlot(report));
+  topologies.forEach((report, i) => writeFileSync(join(PLOTS, `topology-${i === 0 && topologies.length > 1 ? 'lingjun' : 'supernodes'}.svg`), renderTopologyPlot(report)));
+}
 console.log(`wrote ## scheduler in ${RESULTS}`);

@@ -139,19 +139,24 @@ class FragmentationCache {
   }
 }
 
-/** FGD's node score: 100 · sigmoid(−growth / 1000), truncated to a whole number. */
-function fgdScore(growthMilli: number): number {
-  return Math.trunc(MAX_NODE_SCORE / (1 + Math.exp(growthMilli / MILLI_PER_GPU)));
+/**
+ * FGD's node score: 100 · sigmoid(−growth / 1000), truncated to a step of 1/`stepsPerPoint`
+ * (FGD: whole numbers, as kube-scheduler's int64 scores).
+ */
+function fgdScore(growthMilli: number, stepsPerPoint = 1): number {
+  return Math.trunc((stepsPerPoint * MAX_NODE_SCORE) / (1 + Math.exp(growthMilli / MILLI_PER_GPU))) / stepsPerPoint;
 }
 
 /**
  * A policy that places where the node's expected fragmentation grows least (FGD); for a
- * fractional pod it chooses the device the same way (lowest index on equal scores).
- * `tieBreak` adds a value below one score step to order nodes FGD cannot tell apart.
+ * fractional pod it chooses the device the same way (lowest index on equal scores), on a
+ * score step of 1/`fractionalSteps`. `tieBreak` adds a value below one score step to order
+ * nodes the score cannot tell apart.
  */
 function fragmentationPolicy(
   name: PolicyName,
   model: FragmentationModel,
+  fractionalSteps: number,
   tieBreak?: (state: ClusterState, node: number, pod: PodRequest) => number,
 ): PlacementPolicy {
   const caches = new WeakMap<ClusterState, FragmentationCache>();
@@ -180,7 +185,7 @@ function fragmentationPolicy(
         // a device with the same free milli as the previous one scores the same
         if (free < pod.gpuMilli || free === lastFree) continue;
         lastFree = free;
-        const score = fgdScore(model.fragmentationAfter(state, node, pod, d) - before);
+        const score = fgdScore(model.fragmentationAfter(state, node, pod, d) - before, fractionalSteps);
         if (score > best) {
           best = score;
           bestDevice = d;
@@ -215,27 +220,30 @@ function fragmentationPolicy(
 
 /** FGD as its authors' scheduler runs it: shapes covering 95% of the workload's pods. */
 export function fgdPolicy(workload: readonly PodRequest[], state: ClusterState): PlacementPolicy {
-  return fragmentationPolicy('fgd', new FragmentationModel(podShapeDistribution(workload, 0.95), state.models, state.maxGpus));
+  return fragmentationPolicy('fgd', new FragmentationModel(podShapeDistribution(workload, 0.95), state.models, state.maxGpus), 1);
 }
 
-/** Below one FGD score step, so it only orders nodes FGD scores equally. */
+/** Below one score step, so it only orders nodes the score leaves equal. */
 const TIE_WEIGHT = 1e-3;
+/** Nakhoda scores fractional pods on half-point steps (see nakhodaPolicy). */
+const NAKHODA_FRACTIONAL_STEPS = 2;
 
 /**
- * Nakhoda's single-pod policy, FGD with two changes that each add allocation on every openb
+ * Nakhoda's single-pod policy: FGD with three changes, chosen on openb and checked on every
  * variant (bench/RESULTS.md):
  * - the fragmentation model uses every pod shape of the workload, not the 95% most common:
  *   the rare shapes dropped by the cut are large or model-pinned ones, the very pods that
  *   stranded GPUs turn away;
- * - among nodes FGD scores equally, a cpu-only pod goes to the node left with the least free
- *   GPU and cpu (where GPUs are already taken, so its cpu strands none), while GPU pods keep a
- *   stable first-fit order, which consolidates partly used nodes.
- * The score stays FGD's coarse whole-number score: finer fragmentation differences measured
- * worse than letting the consolidating order decide.
+ * - among nodes the score leaves equal, a cpu-only pod goes to the node left with the least
+ *   free GPU and cpu (where GPUs are already taken, so its cpu strands none), while GPU pods
+ *   keep a stable first-fit order, which consolidates partly used nodes;
+ * - whole-GPU pods keep FGD's coarse whole-point score (finer steps measured worse: the
+ *   consolidating order matters more than small fragmentation differences), but fractional
+ *   pods, whose growths are all below one GPU, are told apart on half-point steps.
  */
 export function nakhodaPolicy(workload: readonly PodRequest[], state: ClusterState): PlacementPolicy {
   const model = new FragmentationModel(podShapeDistribution(workload, 1), state.models, state.maxGpus);
-  return fragmentationPolicy('nakhoda', model, (s, node, pod) => (pod.gpuCount > 0 ? 0 : -TIE_WEIGHT * leftover(s, node, pod)));
+  return fragmentationPolicy('nakhoda', model, NAKHODA_FRACTIONAL_STEPS, (s, node, pod) => (pod.gpuCount > 0 ? 0 : -TIE_WEIGHT * leftover(s, node, pod)));
 }
 
 /**
