@@ -452,6 +452,23 @@ describe('accelerator scenarios', () => {
   }
 });
 
+describe('GPU nodes that advertise nothing', () => {
+  it('blames the node when its device plugin runs but registers no devices', () => {
+    const plugin = daemonSet('nvidia-device-plugin-daemonset', 'kube-system', 'nvcr.io/nvidia/k8s-device-plugin:v0.16.2', ['gpu-1', 'gpu-2'], (_n, spec) => runningStatus(spec));
+    const objects = [gpuNode('gpu-1', 8), gpuNode('gpu-2', 0), ...plugin.all, ...deployment('bert', { namespace: 'ml', replicas: 1, nodeName: 'gpu-1', podSpec: trainerSpec('8') }).all,
+      ...pendingDeployment('llama', INSUFFICIENT_GPU(2), { namespace: 'ml', podSpec: trainerSpec('8') }).objects];
+    const [d] = detect('accelerator.nvidia-device-plugin-not-ready', objects);
+    expect(d.rootCause).toEqual({ kind: 'Node', name: 'gpu-2' });
+    expect(d.title).toContain('registers no devices');
+  });
+
+  it('recognises GPU instance types without GPU labels and asks for the device plugin', () => {
+    const p3 = (name: string) => node(name, { labels: { 'node.kubernetes.io/instance-type': 'p3.8xlarge', 'eks.amazonaws.com/nodegroup': 'gpu' } });
+    const [d] = detect('accelerator.device-plugin-not-installed', [p3('ip-10-0-1-5'), p3('ip-10-0-2-7'), ...pendingDeployment('llama', INSUFFICIENT_GPU(2), { namespace: 'ml', podSpec: trainerSpec('1') }).objects]);
+    expect(d.rootCause).toMatchObject({ kind: 'DaemonSet', name: 'nvidia-device-plugin-daemonset' });
+  });
+});
+
 describe('accelerator.no-kernel-image-for-gpu variants', () => {
   it('recognises a model dtype the GPU does not support (vLLM on a pre-Ampere GPU)', () => {
     const [d] = detect('accelerator.no-kernel-image-for-gpu', failingTrainer('ValueError: Bfloat16 is only supported on GPUs with compute capability of at least 8.0. Your Tesla T4 GPU has compute capability 7.5. You can use float16 instead by explicitly setting the`dtype` flag in CLI, for example: --dtype=half.', 'vllm/vllm-openai:v0.6.3'));

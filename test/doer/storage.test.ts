@@ -5,7 +5,7 @@ import type { KubeObject } from '../../src/cluster/types.js';
 import { diagnose } from '../../src/doer/engine.js';
 import { SCENARIOS } from '../../src/doer/scenarios/index.js';
 import { ago, deployment, detect, diagnoseObjects, event, firstFindingFor, healthyNodes, node, obj } from './fixtures.js';
-import { claim, containerCreatingStatus, pendingDeployment, podWithClaim, storageClass, volume } from './placement-fixtures.js';
+import { claim, containerCreatingStatus, crashLoopStatus, pendingDeployment, podWithClaim, storageClass, volume } from './placement-fixtures.js';
 
 // Messages as the PV controller (pkg/controller/volume/persistentvolume), attach/detach controller,
 // kubelet volume manager and kube-scheduler's VolumeBinding plugin emit them.
@@ -306,6 +306,19 @@ describe('storage scenarios', () => {
       { kind: 'Deployment', namespace: 'db', name: 'postgres' },
     ]));
     expect(d.remediation.join('\n')).toContain('storageClassName: standard');
+  });
+});
+
+describe('storage.provisioner-not-running with the provisioner found', () => {
+  it('names the provisioner\'s crashing Deployment instead of the StorageClass', () => {
+    const { pvc, objects } = podOnClaim({ storageClassName: 'local-path' });
+    pvc.metadata.creationTimestamp = ago(1800);
+    const spec = { containers: [{ name: 'local-path-provisioner', image: 'rancher/local-path-provisioner:v0.0.30' }] };
+    const prov = deployment('local-path-provisioner', { namespace: 'local-path-storage', replicas: 1, podSpec: spec, podStatus: crashLoopStatus(spec, 'time="2026-11-28T09:40:00Z" level=fatal msg="Error starting daemon: invalid empty flag helper-image and it also does not exist at ConfigMap local-path-storage/local-path-config with err: configmaps \\"local-path-config\\" not found"') });
+    const [d] = detect('storage.provisioner-not-running', [...objects, ...prov.all, storageClass('local-path', 'rancher.io/local-path', { volumeBindingMode: 'WaitForFirstConsumer' }, true),
+      pvcEvent(pvc, 'Normal', 'ExternalProvisioning', 'waiting for a volume to be created, either by external provisioner "rancher.io/local-path" or manually created by system administrator', 90)]);
+    expect(d.rootCause).toEqual({ kind: 'Deployment', namespace: 'local-path-storage', name: 'local-path-provisioner' });
+    expect(d.evidence.join('\n')).toContain('CrashLoopBackOff');
   });
 });
 

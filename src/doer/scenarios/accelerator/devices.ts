@@ -24,6 +24,9 @@ export interface Vendor {
   pluginDaemonSet: string;
 }
 
+/** Cloud instance types that carry NVIDIA GPUs (AWS p/g families, GCP a2/a3/g2, Azure N-series). */
+const GPU_INSTANCE_TYPE = /^(p[2-5][a-z]*|g[4-6][a-z]*dn|g[5-6][a-z]*)\.|^(a2|a3|g2)-|^Standard_N[CDV]/i;
+
 export const VENDORS: readonly Vendor[] = [
   {
     id: 'nvidia',
@@ -33,7 +36,7 @@ export const VENDORS: readonly Vendor[] = [
     nodeLabel: (l) =>
       l['nvidia.com/gpu.present'] === 'true' || 'nvidia.com/gpu.product' in l || 'cloud.google.com/gke-accelerator' in l ||
       l['feature.node.kubernetes.io/pci-10de.present'] === 'true' || /nvidia|tesla|a100|h100|h200|l4|t4|v100|a10g/i.test(l.accelerator ?? '') ||
-      'karpenter.k8s.aws/instance-gpu-name' in l,
+      'karpenter.k8s.aws/instance-gpu-name' in l || GPU_INSTANCE_TYPE.test(l['node.kubernetes.io/instance-type'] ?? l['beta.kubernetes.io/instance-type'] ?? ''),
     plugin: /nvidia-device-plugin|nvidia-gpu-device-plugin|k8s-device-plugin/,
     pluginDaemonSet: 'nvidia-device-plugin-daemonset',
   },

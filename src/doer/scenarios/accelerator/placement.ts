@@ -43,6 +43,8 @@ export function brokenNodes(state: ClusterState): AcceleratorNode[] {
   const broken = all.filter((an) => {
     if (!an.noDevices) return false;
     if (an.pluginTrouble.length || an.operatorTrouble.length) return true;
+    // A running plugin that registers nothing on a node labelled as a GPU node ("No devices found"): driver/runtime problem.
+    if (an.capacity === 0 && an.pluginPods.length > 0) return true;
     // No plugin pod on this node, while the vendor's plugin runs elsewhere: the DaemonSet does not cover it.
     // (A healthy plugin pod with allocatable 0 means every device was marked unhealthy: another scenario.)
     return an.pluginPods.length === 0 && vendorsWithPlugin.has(an.vendor);
@@ -71,13 +73,14 @@ export function acceleratorPlacements(state: ClusterState): PlacementItem[] {
   for (const item of unschedulablePods(state)) {
     if (!item.accelerator) continue;
     const resource = item.primary.kind === 'insufficient' ? item.primary.resource! : acceleratorRequests(item.pod)[0] ?? 'nvidia.com/gpu';
-    result.push({ item, resource, cause: causeOf(item, resource, broken, nodes, max) });
+    result.push({ item, resource, cause: causeOf(item, resource, broken, nodes, max, state.nodes.length > 0) });
   }
   cache.set(state, result);
   return result;
 }
 
-function causeOf(item: UnschedulablePod, resource: string, broken: AcceleratorNode[], nodes: AcceleratorNode[], max: (r: string) => number): PlacementCause {
+/** `hasNodes` false: the input has no nodes, so absence of capacity proves nothing. */
+function causeOf(item: UnschedulablePod, resource: string, broken: AcceleratorNode[], nodes: AcceleratorNode[], max: (r: string) => number, hasNodes: boolean): PlacementCause {
   if (item.primary.kind === 'taint') return { kind: 'toleration-missing' };
   if (item.primary.kind === 'node-selector') return { kind: 'selector-mismatch' };
   const vendor = vendorOfResource(resource);
@@ -89,6 +92,7 @@ function causeOf(item: UnschedulablePod, resource: string, broken: AcceleratorNo
     if (down.length) return { kind: 'node-unavailable', nodes: down };
   }
   const available = max(resource);
+  if (available === 0 && nodes.length + broken.length === 0 && !hasNodes) return { kind: 'exhausted' };
   if (available === 0) {
     if (/\/mig-/.test(resource)) return { kind: 'mig-not-offered' };
     const labelled = vendor && nodes.some((an) => an.vendor === vendor);
@@ -149,7 +153,9 @@ function brokenNodeScenario(spec: { id: string; title: string; description: stri
         const workloads = [...new Map(pods.map((u) => aiWorkloadOf(state, u.pod)).map((w) => [`${w.kind}/${w.namespace}/${w.name}`, w])).values()];
         const what = spec.operator
           ? `GPU operator component ${failing?.metadata.name ?? ''} is failing`
-          : failing ? `${an.vendor.device} device plugin pod ${failing.metadata.name} is ${troubles[0].state}` : `no ${an.vendor.device} device plugin pod runs`;
+          : failing ? `${an.vendor.device} device plugin pod ${failing.metadata.name} is ${troubles[0].state}`
+          : an.pluginPods.length ? `${an.vendor.device} device plugin pod ${an.pluginPods[0].metadata.name} runs but registers no devices (driver or container runtime not set up)`
+          : `no ${an.vendor.device} device plugin pod runs`;
         const chain = pods.slice(0, 2).map((u) => `${label(u.pod)}: Pending (${u.primary.count ?? ''} ${u.primary.text}) ← ${label(an.node)}: ${an.vendor.mainResource} allocatable=${an.allocatable} ← ${what}`);
         detections.push({
           resource: pods[0] ? refOf(pods[0].pod) : refOf(an.node),

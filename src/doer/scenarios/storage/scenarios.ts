@@ -126,6 +126,32 @@ function isWaitForFirstConsumer(state: ClusterState, claim: PersistentVolumeClai
   return classOf(state, claim)?.volumeBindingMode === 'WaitForFirstConsumer' || claimEvents(state, claim, ['WaitForFirstConsumer']).length > 0;
 }
 
+/** Words of a provisioner name that identify its pods: `rancher.io/local-path` → local-path, `ebs.csi.aws.com` → ebs. */
+const GENERIC_WORDS = new Set(['io', 'com', 'org', 'net', 'k8s', 'csi', 'driver', 'kubernetes', 'cluster', 'local', 'sigs', 'storage', 'x', 'aws', 'gke', 'azure']);
+
+const provisionerCache = new WeakMap<ClusterState, Map<string, Pod[]>>();
+
+/** Pods that look like a provisioner's controller, once per state and provisioner name. */
+function provisionerPods(state: ClusterState, provisioner: string): Pod[] {
+  let byName = provisionerCache.get(state);
+  if (!byName) provisionerCache.set(state, (byName = new Map()));
+  const cached = byName.get(provisioner);
+  if (cached) return cached;
+  const words = provisioner.split(/[./]/).filter((w) => w.length >= 3 && !GENERIC_WORDS.has(w));
+  const result = words.length === 0 ? [] : state.pods.filter((p) => {
+    const name = p.metadata.name;
+    return /provisioner|controller|csi/.test(name) && words.some((w) => name.includes(w)) && isActivePod(p);
+  });
+  byName.set(provisioner, result);
+  return result;
+}
+
+function podStateText(pod: Pod): string {
+  const c = (pod.status?.containerStatuses ?? []).find((s) => !s.ready);
+  const waiting = c?.state?.waiting;
+  return c ? `container ${c.name}: ${waiting ? `${waiting.reason ?? ''} ${waiting.message ?? ''}`.trim() : 'not ready'}, restarts=${c.restartCount ?? 0}` : 'not ready';
+}
+
 const provisionerMissing = claimScenario({
   id: 'storage.provisioner-not-running',
   title: 'The StorageClass provisioner never creates the volume',
@@ -147,6 +173,20 @@ const provisionerMissing = claimScenario({
     const provisioner = EXTERNAL_PROVISIONING.exec(waiting[0].message ?? '')?.[1] ?? classOf(state, claim)?.provisioner ?? '?';
     const className = state.storageClassNameOf(claim) ?? '';
     const driverKnown = state.hasKind('CSIDriver') ? !!state.get('CSIDriver', undefined, provisioner) : undefined;
+    // When the provisioner's own pods are found failing, they are what to fix.
+    const failing = provisionerPods(state, provisioner).find((p) => !isPodReady(p));
+    if (failing) {
+      const owner = state.workloadOf(failing);
+      return {
+        rootCause: owner,
+        title: `Provisioner ${provisioner} is down: ${owner.kind} ${displayName(owner)} is not ready`,
+        explanation: `Claim ${claimName(claim)} waits for provisioner ${provisioner} (StorageClass ${className}), whose pod ${failing.metadata.name} is not ready, so no volume is created.`,
+        cause: `StorageClass ${className}: provisioner ${provisioner} ← ${label(failing)} not ready`,
+        evidence: [eventLine(claim, waiting[0]), `${label(failing)}: phase=${failing.status?.phase}, ${podStateText(failing)}`],
+        remediation: [kubectl(failing.metadata.namespace, `logs ${failing.metadata.name} --all-containers --previous`), `fix ${owner.kind} ${displayName(owner)} (see its pod's state above)`],
+        confidence: 0.9,
+      };
+    }
     return {
       rootCause: { kind: 'StorageClass', name: className },
       title: `Provisioner ${provisioner} of StorageClass ${className} is not provisioning`,
