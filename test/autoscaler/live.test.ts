@@ -181,7 +181,7 @@ describe.skipIf(PROMETHEUS === '')('nakhoda autoscale run (live, simulator + rea
         sloTtftSeconds: 2,
         // The simulator starts pods in about two seconds, so the hold can be short.
         model: { coldStart: { imagePullSeconds: 0, weightLoadSeconds: 3 } },
-        nakhoda: { syncPeriodSeconds: 2, lookbackSeconds: 20, holdSeconds: 20 },
+        nakhoda: { syncPeriodSeconds: 2, lookbackSeconds: 12, holdSeconds: 12 },
         metrics: { prometheus: { url: prometheusUrl, selector: 'job="vllm",deployment="llm"' } },
       },
     } as KubernetesObject);
@@ -201,7 +201,7 @@ describe.skipIf(PROMETHEUS === '')('nakhoda autoscale run (live, simulator + rea
     };
     await phase(0.5, 6);
     expect(deploymentReplicas('llm')).toBe(1);
-    await phase(20, 25);
+    await phase(20, 20);
     const peak = Math.max(...history);
     expect(peak, controllerLog.join('\n')).toBeGreaterThanOrEqual(3);
     await phase(0.5, 60, () => deploymentReplicas('llm') === 1);
@@ -213,6 +213,8 @@ describe.skipIf(PROMETHEUS === '')('nakhoda autoscale run (live, simulator + rea
     const reversals = turns.slice(1).filter((d, i) => d !== turns[i]).length;
     expect(reversals, `replica history ${history.join(' → ')}\n${controllerLog.join('\n')}`).toBe(1);
 
+    // The event follows the scale call: let the pass that scaled finish.
+    await controller.nextPass();
     const events = sim.store
       .list(resourceTypes.events, { namespace: 'default' })
       .items.filter((e) => (e as unknown as { involvedObject: { kind: string } }).involvedObject.kind === 'InferenceAutoscaler') as unknown as Array<{
