@@ -197,9 +197,15 @@ describe('network.ingress-class-missing', () => {
   it('names the missing IngressClass', () => {
     const { objects } = healthyShop();
     const ing = ingress('shop', 'shop', [{ service: 'web', port: 80 }], { ingressClassName: 'nginx-internal' });
+    (ing.status as { loadBalancer: unknown }).loadBalancer = {};
     const [d] = detect('network.ingress-class-missing', [...objects, nginxClass, ing]);
     expect(d.rootCause).toEqual({ kind: 'IngressClass', name: 'nginx-internal' });
     expect(d.explanation).toContain('installed classes are [nginx]');
+  });
+
+  it('stays quiet for an Ingress that a controller serves anyway (it has an address)', () => {
+    const served = ingress('shop', 'shop', [{ service: 'web', port: 80 }], { ingressClassName: 'nginx-internal' });
+    expect(detect('network.ingress-class-missing', [...healthyShop().objects, nginxClass, served])).toEqual([]);
   });
 
   it('stays quiet when the class exists, and is not evaluated when IngressClasses were not read', () => {
@@ -343,5 +349,27 @@ describe('network.dns-config-limits-exceeded', () => {
 
   it('stays quiet without those warnings', () => {
     expect(detect('network.dns-config-limits-exceeded', healthyShop().objects)).toEqual([]);
+  });
+});
+
+describe('network.ingress-without-class', () => {
+  const classless = (withAddress: boolean) => {
+    const ing = ingress('shop', 'shop', [{ service: 'web', port: 80 }]);
+    delete (ing.spec as { ingressClassName?: string }).ingressClassName;
+    if (!withAddress) (ing.status as { loadBalancer: unknown }).loadBalancer = {};
+    return ing;
+  };
+  const nginx = (isDefault: boolean) =>
+    obj('IngressClass', 'networking.k8s.io/v1', 'nginx', undefined, { spec: { controller: 'k8s.io/ingress-nginx' } }, isDefault ? { annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } } : {});
+
+  it('names the Ingress that no controller claims', () => {
+    const [d] = detect('network.ingress-without-class', [...healthyShop().objects, nginx(false), classless(false)]);
+    expect(d.rootCause).toEqual({ kind: 'Ingress', namespace: 'shop', name: 'shop' });
+    expect(d.remediation[0]).toContain('"ingressClassName":"nginx"');
+  });
+
+  it('stays quiet with a default IngressClass, or when a controller serves it anyway', () => {
+    expect(detect('network.ingress-without-class', [...healthyShop().objects, nginx(true), classless(false)])).toEqual([]);
+    expect(detect('network.ingress-without-class', [...healthyShop().objects, nginx(false), classless(true)])).toEqual([]);
   });
 });

@@ -133,7 +133,8 @@ const ingressClassMissing: Scenario = {
     'status.loadBalancer. Fix the class name or install the controller.',
   detect(state) {
     const existing = state.list('IngressClass').map((c) => c.metadata.name);
-    const orphans = state.ingresses.filter((i) => i.spec?.ingressClassName && !existing.includes(i.spec.ingressClassName));
+    // An Ingress with an address is served by some controller, whatever its class says.
+    const orphans = state.ingresses.filter((i) => i.spec?.ingressClassName && !existing.includes(i.spec.ingressClassName) && !hasAddress(i));
     return groupBy(orphans, (i) => i.spec!.ingressClassName!).map((group): Detection => {
       const className = group[0].spec!.ingressClassName!;
       const refs = group.map(refOf);
@@ -151,6 +152,41 @@ const ingressClassMissing: Scenario = {
         confidence: 0.85,
       };
     });
+  },
+};
+
+function hasAddress(ingress: Ingress): boolean {
+  return (ingress.status?.loadBalancer?.ingress ?? []).length > 0;
+}
+
+const ingressWithoutClass: Scenario = {
+  id: 'network.ingress-without-class',
+  category: 'network',
+  severity: 'warning',
+  needs: ['Ingress', 'IngressClass'],
+  title: 'Ingress names no class and there is no default IngressClass',
+  description:
+    'The Ingress has neither spec.ingressClassName nor the kubernetes.io/ingress.class annotation, and no IngressClass ' +
+    'is marked default (ingressclass.kubernetes.io/is-default-class: "true"); current controllers (ingress-nginx ≥ 1.0, ' +
+    'Traefik, ...) then ignore it, so it gets no address. Evidence: the missing class, the installed classes and the ' +
+    'empty status. Fix: set spec.ingressClassName, or mark one IngressClass as default.',
+  detect(state) {
+    const classes = state.list('IngressClass');
+    if (classes.length === 0 || classes.some((c) => c.metadata.annotations?.['ingressclass.kubernetes.io/is-default-class'] === 'true')) return [];
+    return state.ingresses
+      .filter((i) => !i.spec?.ingressClassName && !i.metadata.annotations?.['kubernetes.io/ingress.class'] && !hasAddress(i))
+      .map((i): Detection => {
+        const ref = refOf(i);
+        return {
+          resource: ref,
+          rootCause: ref,
+          title: `Ingress ${displayName(ref)} has no ingress class, and no IngressClass is the default`,
+          explanation: `No controller claims an Ingress without a class when no default class exists; installed classes: ${classes.map((c) => c.metadata.name).join(', ')}.`,
+          evidence: [`${label(ref)}: spec.ingressClassName=<unset>, no kubernetes.io/ingress.class annotation, status.loadBalancer.ingress=[]`, ...classes.map((c) => `IngressClass ${c.metadata.name}: not marked default`)],
+          remediation: [kubectl(ref.namespace, `patch ingress ${ref.name} --type=merge -p '{"spec":{"ingressClassName":"${classes[0].metadata.name}"}}'`)],
+          confidence: 0.75,
+        };
+      });
   },
 };
 
@@ -188,4 +224,4 @@ const ingressTlsSecretMissing: Scenario = {
   },
 };
 
-export const ingressScenarios: Scenario[] = [ingressServiceMissing, ingressServicePortMissing, ingressClassMissing, ingressTlsSecretMissing];
+export const ingressScenarios: Scenario[] = [ingressServiceMissing, ingressServicePortMissing, ingressClassMissing, ingressWithoutClass, ingressTlsSecretMissing];
