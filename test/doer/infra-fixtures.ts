@@ -90,14 +90,20 @@ export function crashLooping(container: string, image: string, terminationMessag
   return status;
 }
 
-/** A pod the kubelet evicted, as its status reads afterwards. */
+/** A pod the kubelet evicted, as its status reads afterwards, next to the replacement its ReplicaSet created. */
 export function evictedPod(name: string, nodeName: string, message: string, secondsAgo = 600, namespace = 'default'): { pod: Pod; all: KubeObject[] } {
-  const app = deployment(name, { namespace, replicas: 1, nodeName, podStatus: {
+  const app = deployment(name, { namespace, replicas: 1, nodeName: nodeName === 'node-1' ? 'node-2' : 'node-1' });
+  const replacement = app.pods[0];
+  const pod = JSON.parse(JSON.stringify(replacement)) as Pod;
+  pod.metadata.name = `${name}-7d9f8b6c5d-ev1ct`;
+  pod.metadata.uid = `${replacement.metadata.uid}-evicted`;
+  pod.spec = { ...pod.spec, nodeName } as Pod['spec'];
+  pod.status = {
     phase: 'Failed', reason: 'Evicted', message, startTime: ago(secondsAgo + 3600),
     conditions: [{ type: 'DisruptionTarget', status: 'True', reason: 'TerminationByKubelet', message, lastTransitionTime: ago(secondsAgo) }],
     containerStatuses: [{ name: 'app', image: 'nginx:1.27', imageID: '', ready: false, restartCount: 0, started: false, state: { terminated: { exitCode: 137, reason: 'ContainerStatusUnknown', finishedAt: ago(secondsAgo) } }, lastState: {} }],
-  } });
-  return { pod: app.pods[0], all: app.all };
+  } as Pod['status'];
+  return { pod, all: [...app.all, pod] };
 }
 
 /** Node conditions with one of them replaced (e.g. Ready=False with the kubelet's message). */
