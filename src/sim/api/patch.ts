@@ -6,8 +6,11 @@ type JsonObject = { [key: string]: Json };
 
 export type PatchType = 'merge' | 'json' | 'strategic';
 
+/** Server-side apply (`application/apply-patch+yaml`), handled by the API layer on top of the other types. */
+export type RequestPatchType = PatchType | 'apply';
+
 /** Patch content types the API server accepts, by the Content-Type header. */
-export function patchTypeOf(contentType: string | undefined): PatchType {
+export function patchTypeOf(contentType: string | undefined): RequestPatchType {
   const base = (contentType ?? '').split(';')[0]!.trim();
   switch (base) {
     case 'application/merge-patch+json':
@@ -16,8 +19,10 @@ export function patchTypeOf(contentType: string | undefined): PatchType {
       return 'json';
     case 'application/strategic-merge-patch+json':
       return 'strategic';
+    case 'application/apply-patch+yaml':
+      return 'apply';
     default:
-      throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`);
+      throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`);
   }
 }
 

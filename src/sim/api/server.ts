@@ -10,6 +10,7 @@ import {
   typeKey,
   type DeleteOptions,
   type KubeObject,
+  notFound,
   type ResourceType,
   type Store,
   type StoredObject,
@@ -221,7 +222,7 @@ export class ApiServer {
     const contentType = (req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim();
     if (contentType === 'application/vnd.kubernetes.protobuf') return decodeProtobufObject(raw!);
     try {
-      return contentType === 'application/yaml' ? parseYaml(text) : JSON.parse(text);
+      return contentType === 'application/yaml' || contentType === 'application/apply-patch+yaml' ? parseYaml(text) : JSON.parse(text);
     } catch (err) {
       throw new StatusError(400, 'BadRequest', `couldn't get version/kind; json parse error: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -430,6 +431,7 @@ export class ApiServer {
       );
     }
     const patch = this.body(req);
+    if (patchType === 'apply') return this.serverSideApply(reply, target, patch);
     const current = this.store.require(type, namespace, name);
     if (subresource === 'scale') {
       const scale = applyPatch(patchType, toScale(this.store, type, current), patch) as unknown as KubeObject;
@@ -441,6 +443,34 @@ export class ApiServer {
     patched.metadata.name = name;
     if (type.namespaced) patched.metadata.namespace = namespace;
     const updated = this.store.update(type, patched, subresource === 'status' ? { subresource: 'status' } : {});
+    return this.sendJson(reply, 200, this.store.serialize(type, updated));
+  }
+
+  /**
+   * Server-side apply, approximated: creates the object when missing, otherwise merges the applied
+   * configuration into it (strategic merge for built-in kinds, JSON merge for custom resources).
+   * Field ownership (managedFields) and apply conflicts are not modelled.
+   */
+  private serverSideApply(reply: FastifyReply, target: Target, body: unknown): FastifyReply {
+    const { type, namespace, name, subresource } = target;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new StatusError(400, 'BadRequest', 'the applied configuration must be an object');
+    const applied = body as KubeObject;
+    applied.metadata ??= {};
+    this.checkKind(type, applied);
+    if (applied.metadata.name && applied.metadata.name !== name) {
+      throw new StatusError(400, 'BadRequest', `the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`);
+    }
+    const current = this.store.get(type, namespace, name!);
+    if (!current) {
+      if (subresource) throw notFound(type, name!);
+      const created = this.store.create(type, { ...applied, metadata: { ...applied.metadata, name, namespace } });
+      return this.sendJson(reply, 201, this.store.serialize(type, created));
+    }
+    const merged = applyPatch(builtinKeys.has(typeKey(type)) ? 'strategic' : 'merge', current, applied) as unknown as KubeObject;
+    merged.metadata.name = name;
+    if (type.namespaced) merged.metadata.namespace = namespace;
+    merged.metadata.resourceVersion = current.metadata.resourceVersion;
+    const updated = this.store.update(type, merged, subresource === 'status' ? { subresource: 'status' } : {});
     return this.sendJson(reply, 200, this.store.serialize(type, updated));
   }
 

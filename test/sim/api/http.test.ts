@@ -152,6 +152,16 @@ describe('API server over HTTP', () => {
     expect(status.json<{ status: { phase: string } }>().status.phase).toBe('Failed');
   });
 
+  it('server-side apply creates, then merges into, an object', async () => {
+    const headers = { 'Content-Type': 'application/apply-patch+yaml' };
+    const path = '/api/v1/namespaces/default/configmaps/applied?fieldManager=test';
+    const created = await call(sim.api, 'PATCH', path, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\ndata:\n  a: "1"\n', headers);
+    expect(created.status).toBe(201);
+    const merged = await call(sim.api, 'PATCH', path, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\ndata:\n  b: "2"\n', headers);
+    expect(merged.status).toBe(200);
+    expect(sim.store.get(rt.configmaps, 'default', 'applied')?.data).toEqual({ a: '1', b: '2' });
+  });
+
   it('scales through the scale subresource', async () => {
     sim.store.create(rt.deployments, {
       metadata: { name: 'web', namespace: 'default' },
