@@ -1,6 +1,7 @@
 import { ManualClock } from '../../../src/sim/clock.js';
 import { createCluster, defaultCluster, type LoadedCluster } from '../../../src/sim/clusterdef/index.js';
 import { startControlPlane, type ControlPlane } from '../../../src/sim/controllers/manager.js';
+import type { NamedFault } from '../../../src/sim/faults/index.js';
 import { resourceTypes, Store, type KubeObject, type StoredObject } from '../../../src/sim/store/index.js';
 import { volcanoCrds } from '../../../src/sim/volcano-crds.js';
 
@@ -17,7 +18,7 @@ export interface TestCluster {
   stop(): void;
 }
 
-export function startTestCluster(options: { cluster?: LoadedCluster; defaultScheduler?: boolean } = {}): TestCluster {
+export function startTestCluster(options: { cluster?: LoadedCluster; defaultScheduler?: boolean; faults?: NamedFault[] } = {}): TestCluster {
   const clock = new ManualClock(Date.UTC(2026, 10, 28, 8, 0, 0));
   const store = new Store({ clock, podTermination: 'kubelet' });
   const ctx = { store, clock };
@@ -25,6 +26,8 @@ export function startTestCluster(options: { cluster?: LoadedCluster; defaultSche
   for (const crd of volcanoCrds) store.create(resourceTypes.customresourcedefinitions, crd);
   const plane = startControlPlane(ctx, { defaultScheduler: options.defaultScheduler });
   createCluster(ctx, options.cluster ?? defaultCluster);
+  // As the simulator part does: start-time faults are in force before any controller runs.
+  if (options.faults) plane.faults.submit(options.faults);
   clock.advance(0);
   return {
     store,
