@@ -165,7 +165,11 @@ export class Store {
   private readonly pending: Array<{ state: TypeState; entry: HistoryEntry }> = [];
   private draining = false;
   private readonly timers = new Set<TimerHandle>();
-  private rv = 0;
+  /**
+   * Starts at the clock in microseconds, so a restarted simulator's resourceVersions are always
+   * above those a client kept from the previous run: such a client gets 410 Gone and relists.
+   */
+  private rv: number;
   private serviceIPs = 0;
   private nodePorts = 0;
   private readonly defaulting: DefaultingContext = {
@@ -179,6 +183,7 @@ export class Store {
 
   constructor(options: StoreOptions = {}) {
     this.clock = options.clock ?? new RealClock();
+    this.rv = Math.floor(this.clock.now()) * 1000;
     this.historySize = options.historySize ?? 10_000;
     this.podTermination = options.podTermination ?? 'auto';
     this.resourceTypes = new ResourceTypeRegistry();

@@ -81,7 +81,7 @@ describe('client-node informers against the simulator', () => {
 
       await first.stop();
       running.splice(running.indexOf(first), 1);
-      // A fresh simulator: its resourceVersions start again below the informer's.
+      // A fresh simulator: its history does not reach back to the informer's resourceVersion.
       const second = await startSimulator({ port, token: 'restart-token', tls, parts: [] });
       running.push(second);
       second.store.create(rt.configmaps, { metadata: { name: 'new-0', namespace: 'default' } });
