@@ -130,6 +130,8 @@ function findExplainer(c: Draft, drafts: Draft[]): Draft | undefined {
   let best: Draft | undefined;
   for (const f of drafts) {
     if (f === c || f.mergedInto) continue;
+    // A best-practice (info) finding about the same object does not explain an active failure.
+    if (f.severity === 'info' && c.severity !== 'info') continue;
     if (f.consequence) {
       // Only into a strictly deeper consequence: one this finding depends on.
       if (!c.dependsOn.some((ref) => sameRef(ref, f.resource))) continue;

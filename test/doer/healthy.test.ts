@@ -149,6 +149,16 @@ describe('healthy and noisy-but-harmless clusters produce no critical or warning
     expect(loudFindings([...healthyNodes(), ...api.all, h])).toEqual([]);
   });
 
+  it('an HPA that works now, with failure events left from its pods\' start-up', () => {
+    const api = deployment('api', { namespace: 'shop', replicas: 2 });
+    const h = hpa('api', 'shop', 'api', { min: 2, max: 8 });
+    const startup = [
+      event(h, 'Warning', 'FailedGetResourceMetric', 'failed to get cpu utilization: did not receive metrics for targeted pods (pods might be unready)', { component: 'horizontal-pod-autoscaler', count: 3, secondsAgo: 2400 }),
+      event(h, 'Warning', 'FailedComputeMetricsReplicas', 'invalid metrics (1 invalid out of 1), first error is: failed to get cpu resource metric value: failed to get cpu utilization: unable to get metrics for resource cpu: no metrics returned from resource metrics API', { component: 'horizontal-pod-autoscaler', count: 2, secondsAgo: 2500 }),
+    ];
+    expect(loudFindings([...healthyNodes(), ...api.all, h, ...startup])).toEqual([]);
+  });
+
   it('a paused Deployment with nothing pending, and a suspended CronJob', () => {
     const web = deployment('web', { namespace: 'shop', replicas: 2 });
     (web.deployment.spec as Json).paused = true;

@@ -370,3 +370,15 @@ describe('rollout.pdb-exhausted-by-unhealthy-pods', () => {
     expect(detect('rollout.pdb-exhausted-by-unhealthy-pods', [...deployment('api', { namespace: 'shop' }).all, budget])).toEqual([]);
   });
 });
+
+describe('consequences never fold into info findings', () => {
+  it('keeps an unexplained stuck rollout as its own finding next to the info one about the same Deployment', () => {
+    const app = deployment('web', { namespace: 'shop', replicas: 2, podStatus: notReadyStatus() });
+    (app.deployment.spec as Json).revisionHistoryLimit = 0;
+    setCondition(app.deployment, { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'ReplicaSet "web-7d9f8b6c5d" has timed out progressing.', lastUpdateTime: ago(60), lastTransitionTime: ago(60) });
+    const report = diagnoseObjects([...healthyNodes(), ...app.all]);
+    const info = report.findings.find((f) => f.scenario === 'rollout.no-revision-history');
+    expect(info?.severity).toBe('info');
+    expect(firstFindingFor(report, 'Deployment', 'web')?.severity).toBe('critical');
+  });
+});

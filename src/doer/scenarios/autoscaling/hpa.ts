@@ -40,6 +40,9 @@ export function targetRefOf(hpa: HorizontalPodAutoscaler): ObjectRef | undefined
  */
 function currentMetricFailure(state: ClusterState, hpa: HorizontalPodAutoscaler): { text: string; condition?: StatusCondition; event?: Event } | undefined {
   const active = hpaCondition(hpa, 'ScalingActive');
+  // ScalingActive=True means the metrics work now; earlier failure events (pod start-up, a
+  // metrics-server restart) are history.
+  if (active?.status === 'True') return undefined;
   const events = state.eventsFor(refOf(hpa)).filter((e) => METRIC_FAILURE_REASONS.includes(e.reason ?? ''));
   if (active?.status === 'False' && active.message) return { text: active.message, condition: active, event: events[0] };
   if (events[0]) return { text: events[0].message ?? '', event: events[0] };
@@ -104,6 +107,8 @@ const missingRequest: Scenario = {
         containersMissingRequest(podTemplate(target), resource, container).map((c) => ({ resource, container: c.name })),
       );
       if (missing.length === 0 && !reported) continue;
+      // The controller computes utilization fine (e.g. pod-level requests cover the container).
+      if (hpaCondition(hpa, 'ScalingActive')?.status === 'True') continue;
       // The workload to edit: the target, or the workload of the pod the controller named.
       const reportedPod = reported?.[3] ? state.get('Pod', hpa.metadata.namespace, reported[3]) : undefined;
       const rootCause = target ? refOf(target) : reportedPod ? state.workloadOf(reportedPod) : targetRef;

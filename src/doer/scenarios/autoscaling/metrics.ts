@@ -14,6 +14,9 @@ import { hpaCondition, targetRefOf } from './hpa.js';
 function complaint(state: ClusterState, hpa: HorizontalPodAutoscaler, reasons: string[], pattern: RegExp): { lines: string[]; text: string } | undefined {
   const lines: string[] = [];
   let text = '';
+  const working = (type: string) => hpaCondition(hpa, type)?.status === 'True';
+  // A condition that is True now outranks any older failure event of the same kind.
+  if (reasons.some((r) => r === 'FailedRescale' || r === 'FailedUpdateScale') ? working('AbleToScale') : working('ScalingActive')) return undefined;
   for (const type of ['ScalingActive', 'AbleToScale']) {
     const c = hpaCondition(hpa, type);
     if (c?.status === 'False' && reasons.includes(c.reason ?? '') && pattern.test(c.message ?? '')) {

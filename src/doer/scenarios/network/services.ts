@@ -82,7 +82,9 @@ function noEndpointsDetections(state: ClusterState, wantDns: boolean): Detection
         return [`${w.kind}/${w.name}`, w] as const;
       })).values()];
       rootCause = owners[0];
-      dependsOn = [...active.map(refOf), ...owners];
+      // The pods, not their workload: a finding about the workload that does not explain the
+      // pods (a paused rollout, say) must not absorb this.
+      dependsOn = active.map(refOf);
       for (const pod of active.slice(0, 5)) {
         const waiting = containersOf(pod).find((c) => c.status?.state?.waiting)?.status?.state?.waiting;
         evidence.push(statusLine(pod, `phase=${pod.status?.phase ?? 'Unknown'} Ready=${isPodReady(pod) ? 'True' : 'False'}${waiting ? ` waiting: ${waiting.reason ?? ''}` : ''}`));
