@@ -321,3 +321,13 @@ describe('image: public registries that cannot be reached', () => {
     expect(detect('image.registry-unreachable', timeout.objects)[0].rootCause).toEqual({ kind: 'Node', name: 'node-1' });
   });
 });
+
+describe('image: a pull that fails on one node while other nodes run the image', () => {
+  it('names that node', () => {
+    const failing = pullFailure('registry.example.com/shop/api:1.4', 'rpc error: code = Unknown desc = failed to pull and unpack image "registry.example.com/shop/api:1.4": failed to resolve reference "registry.example.com/shop/api:1.4": failed to do request: Head "https://registry.example.com/v2/shop/api/manifests/1.4": dial tcp 203.0.113.7:443: i/o timeout');
+    const running = deployment('api-canary', { namespace: 'shop', podSpec: { containers: [{ name: 'api', image: 'registry.example.com/shop/api:1.4' }] } });
+    const [d] = detect('image.registry-unreachable', [...failing.objects, ...running.all]);
+    expect(d.rootCause).toEqual({ kind: 'Node', name: 'node-1' });
+    expect(d.evidence.join('\n')).toContain('which runs on node(s) node-2');
+  });
+});

@@ -114,10 +114,17 @@ function classifyContainer(state: ClusterState, pod: Pod, c: ContainerView): Con
       }
     }
   }
-  // A public registry does not go missing: failing to resolve or reach it is the node's network.
-  if ((kind === 'registry-dns' || kind === 'registry-unreachable' || kind === 'registry-tls') && PUBLIC_REGISTRIES.has(registryHost(image)) && pod.spec?.nodeName) {
-    rootCause = { kind: 'Node', name: pod.spec.nodeName };
-    evidence.push(`Node ${pod.spec.nodeName}: cannot reach the public registry ${registryHost(image)}, which serves other clusters fine: the node's DNS, proxy or egress is at fault`);
+  const node = pod.spec?.nodeName;
+  if (node && NODE_SIDE_KINDS.has(kind)) {
+    // A public registry does not go missing, and an image other nodes pulled exists: the node's network is at fault.
+    const pulledElsewhere = nodesRunningImage(state, image).filter((n) => n !== node);
+    if (pulledElsewhere.length > 0) {
+      rootCause = { kind: 'Node', name: node };
+      evidence.push(`Node ${node}: fails to pull "${image}", which runs on node(s) ${pulledElsewhere.slice(0, 3).join(', ')}: the problem is this node's DNS, proxy, egress or disk`);
+    } else if (kind !== 'pull-failed' && PUBLIC_REGISTRIES.has(registryHost(image))) {
+      rootCause = { kind: 'Node', name: node };
+      evidence.push(`Node ${node}: cannot reach the public registry ${registryHost(image)}, which serves other clusters fine: the node's DNS, proxy or egress is at fault`);
+    }
   }
   if (kind === 'pull-qps' || kind === 'inspect-failed') {
     if (pod.spec?.nodeName) rootCause = { kind: 'Node', name: pod.spec.nodeName };
@@ -131,6 +138,29 @@ function classifyContainer(state: ClusterState, pod: Pod, c: ContainerView): Con
     if (arch) evidence.push(`Node ${node?.metadata.name}: kubernetes.io/arch=${arch}`);
   }
   return { kind, pod, container: c.name, evidence, rootCause, confidence, severity, facts: { image } };
+}
+
+/** Failures that can come from the node's side (network, DNS, TLS interception, disk) rather than the image reference. */
+const NODE_SIDE_KINDS = new Set<ImageKind>(['registry-dns', 'registry-unreachable', 'registry-tls', 'pull-failed']);
+
+/** Nodes where a container with this image is running now (built once per state). */
+function nodesRunningImage(state: ClusterState, image: string): string[] {
+  const index = memo(state, 'image.running-nodes', () => {
+    const byImage = new Map<string, Set<string>>();
+    for (const pod of state.pods) {
+      const node = pod.spec?.nodeName;
+      if (!node || pod.status?.phase !== 'Running') continue;
+      for (const c of pod.spec?.containers ?? []) {
+        const status = pod.status.containerStatuses?.find((s) => s.name === c.name);
+        if (!status?.state?.running || !c.image) continue;
+        let nodes = byImage.get(c.image);
+        if (!nodes) byImage.set(c.image, (nodes = new Set()));
+        nodes.add(node);
+      }
+    }
+    return byImage;
+  });
+  return [...(index.get(image) ?? [])];
 }
 
 const PUBLIC_REGISTRIES = new Set([
