@@ -20,7 +20,10 @@ function healthyShop(svcPorts = [{ port: 80, targetPort: 8080 as number | string
 
 describe('network.service-no-endpoints', () => {
   function unreadyShop() {
-    const app = web({ podStatus: notReadyStatus('web', 'ghcr.io/acme/web:1.4.2') });
+    const app = web({
+      podStatus: notReadyStatus('web', 'ghcr.io/acme/web:1.4.2'),
+      podSpec: { containers: [{ name: 'web', image: 'ghcr.io/acme/web:1.4.2', ports: [{ containerPort: 8080, name: 'http', protocol: 'TCP' }], readinessProbe: { httpGet: { path: '/healthz', port: 8080 }, periodSeconds: 10, failureThreshold: 3 } }] },
+    });
     const svc = service('web', 'shop', { app: 'web' }, [{ port: 80, targetPort: 8080 }]);
     const ing = ingress('web', 'shop', [{ host: 'shop.example.com', service: 'web', port: 80 }]);
     return { app, svc, ing, objects: [...healthyNodes(), ...app.all, svc, endpoints(svc, app.pods, [{ port: 8080 }]), ing] };
