@@ -1,14 +1,14 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { buildObservation, parseAutoscalerSpec, parseExposition, podsSource } from '../../src/autoscaler/index.js';
 import { startSimulator } from '../../src/sim/index.js';
-import { runCli } from '../cli/cli.js';
 
 /** Like runCli, but without blocking this process: the simulator must keep answering. */
 function runCliAsync(args: string[]): Promise<{ code: number; stderr: string }> {
@@ -127,12 +127,6 @@ describe('InferenceAutoscaler spec', () => {
 });
 
 describe('nakhoda autoscale run (errors)', () => {
-  it('exits 2 with one line for a missing kubeconfig', () => {
-    const result = runCli(['autoscale', 'run', '--kubeconfig', '/nonexistent/kubeconfig']);
-    expect(result.code).toBe(2);
-    expect(result.stderr.trim()).toBe('error: --kubeconfig /nonexistent/kubeconfig: no such file');
-  });
-
   it('exits 3 with one line when the cluster lacks the CRD', async () => {
     const sim = await startSimulator({ port: 0, parts: [] });
     try {
@@ -145,5 +139,23 @@ describe('nakhoda autoscale run (errors)', () => {
     } finally {
       await sim.stop();
     }
+  });
+});
+
+describe('manifests/autoscaler', () => {
+  it('grants the controller only what it uses: no wildcards, no Secrets, scale only on workloads', () => {
+    const docs = parseAllDocuments(readFileSync('manifests/autoscaler/rbac.yaml', 'utf8')).map((d) => d.toJS());
+    const rules = docs.find((d) => d.kind === 'ClusterRole').rules as Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }>;
+    for (const rule of rules) {
+      expect(rule.verbs).not.toContain('*');
+      expect(rule.resources).not.toContain('*');
+      expect(rule.resources).not.toContain('secrets');
+      if (rule.verbs.some((v) => ['update', 'patch', 'create', 'delete'].includes(v))) {
+        expect(rule.resources.every((r) => ['deployments/scale', 'statefulsets/scale', 'inferenceautoscalers/status', 'events'].includes(r))).toBe(true);
+      }
+    }
+    const deployment = parseAllDocuments(readFileSync('manifests/autoscaler/deployment.yaml', 'utf8'))[0]!.toJS();
+    expect(deployment.spec.template.spec.serviceAccountName).toBe('nakhoda-autoscaler');
+    expect(deployment.spec.template.spec.containers[0].args).toEqual(['autoscale', 'run']);
   });
 });

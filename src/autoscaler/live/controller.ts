@@ -33,6 +33,8 @@ interface Tracked {
   lastSync: number;
   /** The last hold reason announced, so a lasting hold is reported once, not every sync. */
   announcedHold: string | undefined;
+  /** The last reconcile error logged, for the same reason. */
+  lastError?: string;
   invalid: string | undefined;
 }
 
@@ -91,8 +93,13 @@ export async function startController(options: ControllerOptions): Promise<Runni
       seen.add(key);
       try {
         await reconcile(object, key);
+        const entry = tracked.get(key);
+        if (entry) entry.lastError = undefined;
       } catch (err) {
-        options.log(`${key}: ${describeError(err)}`);
+        const message = `${key}: ${describeError(err)}`;
+        const entry = tracked.get(key);
+        if (entry?.lastError !== message) options.log(message);
+        if (entry) entry.lastError = message;
       }
     }
     for (const key of tracked.keys()) if (!seen.has(key)) tracked.delete(key);

@@ -54,7 +54,12 @@ export function createPolicy(name: PolicyName, context: PolicyContext): PolicyRu
       return bindPolicy(kedaQueuePolicy({ ...bounds, waitingPerReplica: BASELINE_TARGETS.kedaWaitingPerPod }));
     case 'kv-cache':
       return bindPolicy(kvCachePolicy({ ...bounds, targetUsage: BASELINE_TARGETS.kvCacheUsage }));
-    case 'nakhoda':
-      return bindPolicy(nakhodaPolicy({ ...nakhodaDefaults(context.model, context.sloTtftSeconds, bounds), ...context.nakhoda }));
+    case 'nakhoda': {
+      const defaults = nakhodaDefaults(context.model, context.sloTtftSeconds, bounds);
+      const overrides = context.nakhoda ?? {};
+      // A shorter or longer lookback moves the hold with it unless the hold is given too.
+      const holdSeconds = overrides.holdSeconds ?? overrides.lookbackSeconds ?? defaults.holdSeconds;
+      return bindPolicy(nakhodaPolicy({ ...defaults, ...overrides, holdSeconds }));
+    }
   }
 }
