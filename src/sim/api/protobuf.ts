@@ -3,7 +3,7 @@ import { StatusError, type KubeObject } from '../store/index.js';
 /**
  * Decoding of the Kubernetes protobuf encoding (`application/vnd.kubernetes.protobuf`) for the
  * few kinds kubectl's typed clients send as protobuf in everyday commands: `kubectl create
- * namespace|configmap|secret` and `kubectl drain` (Eviction). Field numbers are those of the
+ * namespace|configmap|secret`, `kubectl drain` (Eviction) and typed-client deletes (DeleteOptions). Field numbers are those of the
  * API's generated.proto files. Other kinds are refused with 415 (kubectl sends them as JSON).
  */
 
@@ -86,9 +86,18 @@ function objectMeta(buf: Buffer): KubeObject['metadata'] {
   return meta;
 }
 
+function deleteOptions(buf: Buffer): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  for (const f of fields(buf)) {
+    if (f.field === 1 && f.wire === 0) options.gracePeriodSeconds = num(f);
+    else if (f.field === 4 && bytes(f).length) options.propagationPolicy = str(f);
+  }
+  return options;
+}
+
 function decodeKind(kind: string, raw: Buffer): KubeObject | undefined {
   const all = fields(raw);
-  const metaField = all.find((f) => f.field === 1);
+  const metaField = kind === 'DeleteOptions' ? undefined : all.find((f) => f.field === 1);
   const metadata = metaField ? objectMeta(bytes(metaField)) : {};
   const of = (n: number) => all.filter((f) => f.field === n);
   switch (kind) {
@@ -115,16 +124,12 @@ function decodeKind(kind: string, raw: Buffer): KubeObject | undefined {
     case 'Eviction': {
       const obj: KubeObject = { apiVersion: 'policy/v1', kind, metadata };
       const options = of(2)[0];
-      if (options) {
-        const deleteOptions: Record<string, unknown> = {};
-        for (const f of fields(bytes(options))) {
-          if (f.field === 1) deleteOptions.gracePeriodSeconds = num(f);
-          else if (f.field === 4 && bytes(f).length) deleteOptions.propagationPolicy = str(f);
-        }
-        obj.deleteOptions = deleteOptions;
-      }
+      if (options) obj.deleteOptions = deleteOptions(bytes(options));
       return obj;
     }
+    case 'DeleteOptions':
+      // DeleteOptions has no metadata: its field 1 is gracePeriodSeconds.
+      return { apiVersion: 'v1', kind, metadata: {}, ...deleteOptions(raw) };
   }
   return undefined;
 }

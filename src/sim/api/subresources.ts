@@ -35,7 +35,9 @@ function read(obj: unknown, path: string[] | undefined): unknown {
 /** The autoscaling/v1 Scale view of a workload. */
 export function toScale(store: Store, type: ResourceType, obj: StoredObject): KubeObject {
   const paths = scalePaths(store, type);
-  const selector = read(obj, paths.selector);
+  const raw = read(obj, paths.selector);
+  // ReplicationControllers select with a plain label map rather than a LabelSelector.
+  const selector = raw && typeof raw === 'object' && !('matchLabels' in raw) && !('matchExpressions' in raw) ? { matchLabels: raw } : raw;
   return {
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',
