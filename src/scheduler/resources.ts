@@ -57,6 +57,9 @@ export class ClusterState {
   readonly gpuFree: Int32Array;
   /** Sum of `gpuFree` over each node's devices. */
   readonly gpuFreeTotal: Float64Array;
+  /** Per node: devices entirely free, and the most free milli-GPU on one device (fast feasibility). */
+  readonly wholeFree: Int32Array;
+  readonly largestFree: Int32Array;
   readonly gpuCount: Int32Array;
   readonly maxGpus: number;
   /** Index into `models` of each node's GPU model (-1: none). */
@@ -81,6 +84,8 @@ export class ClusterState {
       this.memoryFree = from.memoryFree.slice();
       this.gpuFree = from.gpuFree.slice();
       this.gpuFreeTotal = from.gpuFreeTotal.slice();
+      this.wholeFree = from.wholeFree.slice();
+      this.largestFree = from.largestFree.slice();
       this.gpuCount = from.gpuCount;
       this.modelIndex = from.modelIndex;
       this.version = from.version.slice();
@@ -93,6 +98,8 @@ export class ClusterState {
     this.gpuFree = new Int32Array(n * this.maxGpus);
     nodes.forEach((node, i) => this.gpuFree.fill(MILLI_PER_GPU, i * this.maxGpus, i * this.maxGpus + node.gpuCount));
     this.gpuFreeTotal = Float64Array.from(nodes, (node) => node.gpuCount * MILLI_PER_GPU);
+    this.wholeFree = Int32Array.from(nodes, (node) => node.gpuCount);
+    this.largestFree = Int32Array.from(nodes, (node) => (node.gpuCount > 0 ? MILLI_PER_GPU : 0));
     this.version = new Uint32Array(n);
   }
 
@@ -125,7 +132,9 @@ export class ClusterState {
     if (pod.gpuCount === 0) return true;
     const model = this.modelIndex[node]!;
     if (model < 0 || access[model] === 0) return false;
-    return this.devicesWithAtLeast(node, pod.gpuMilli) >= pod.gpuCount;
+    if (pod.gpuMilli >= MILLI_PER_GPU) return this.wholeFree[node]! >= pod.gpuCount;
+    if (this.largestFree[node]! < pod.gpuMilli) return false;
+    return pod.gpuCount === 1 || this.devicesWithAtLeast(node, pod.gpuMilli) >= pod.gpuCount;
   }
 
   devicesWithAtLeast(node: number, milli: number): number {
@@ -141,7 +150,21 @@ export class ClusterState {
   }
 
   fullyFreeGpus(node: number): number {
-    return this.devicesWithAtLeast(node, MILLI_PER_GPU);
+    return this.wholeFree[node]!;
+  }
+
+  /** Refresh the per-node summaries after node n's devices changed. */
+  private summarise(node: number): void {
+    const base = node * this.maxGpus;
+    let whole = 0;
+    let largest = 0;
+    for (let d = 0; d < this.gpuCount[node]!; d++) {
+      const free = this.gpuFree[base + d]!;
+      if (free >= MILLI_PER_GPU) whole++;
+      if (free > largest) largest = free;
+    }
+    this.wholeFree[node] = whole;
+    this.largestFree[node] = largest;
   }
 
   /** Free milli-GPU of each device of a node, in device order. */
@@ -163,6 +186,7 @@ export class ClusterState {
       this.gpuFree[base + d] = left;
     }
     this.gpuFreeTotal[node] = this.gpuFreeTotal[node]! - devices.length * pod.gpuMilli;
+    this.summarise(node);
     this.version[node] = this.version[node]! + 1;
   }
 
@@ -173,6 +197,7 @@ export class ClusterState {
     const base = node * this.maxGpus;
     for (const d of devices) this.gpuFree[base + d] = this.gpuFree[base + d]! + pod.gpuMilli;
     this.gpuFreeTotal[node] = this.gpuFreeTotal[node]! + devices.length * pod.gpuMilli;
+    this.summarise(node);
     this.version[node] = this.version[node]! + 1;
   }
 
