@@ -40,7 +40,7 @@ export function nakhodaDefaults(model: ReplicaModel, sloTtftSeconds: number, bou
     holdSeconds: lookbackSeconds,
     decodeBatch: 16,
     kvCacheCeiling: 0.9,
-    initialHeadroom: 1.5,
+    initialHeadroom: 1.75,
     maxHeadroom: 3,
   };
 }
