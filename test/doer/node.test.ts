@@ -7,7 +7,7 @@ import { daemonPod, evictedPod, nodeWith, podIn, waiting } from './infra-fixture
 const NOT_READY: Array<{ id: string; status: string; reason: string; message: string; extra?: (n: string) => KubeObject[]; rootCause?: { kind: string; namespace?: string; name: string } }> = [
   { id: 'node.kubelet-stopped-posting', status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' },
   { id: 'node.pleg-not-healthy', status: 'False', reason: 'KubeletNotReady', message: 'PLEG is not healthy: pleg was last seen active 3m18.08s ago; threshold is 3m0s' },
-  { id: 'node.container-runtime-down', status: 'False', reason: 'KubeletNotReady', message: 'container runtime status check may not have completed yet' },
+  { id: 'node.container-runtime-down', status: 'False', reason: 'KubeletNotReady', message: '[container runtime is down, PLEG is not healthy: pleg was last seen active 6m12.3s ago; threshold is 3m0s]' },
   {
     id: 'node.cni-not-initialized', status: 'False', reason: 'KubeletNotReady',
     message: 'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized',

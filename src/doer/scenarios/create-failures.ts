@@ -39,6 +39,7 @@ export function createFailures(state: ClusterState): CreateFailure[] {
     const subject: ObjectRef = { kind: inv.kind, name: inv.name, ...(inv.namespace ? { namespace: inv.namespace } : {}) };
     const obj = state.find(subject);
     if (obj ? !stillShort(obj) : ageSeconds(state, event.lastTimestamp ?? event.eventTime ?? undefined) > RECENT_SECONDS) continue;
+    if (namedPodExists(state, subject.namespace, event.message)) continue;
     failures.push({ subject, workload: obj ? state.workloadOf(obj) : subject, message: event.message, line: eventLine(subject, event) });
     seen.add(`${refKey(subject)}|${event.message}`);
   }
@@ -62,6 +63,12 @@ export function createFailures(state: ClusterState): CreateFailure[] {
   return failures;
 }
 
+/** The refusal names one pod (a StatefulSet ordinal) that exists by now: it was created after all. */
+function namedPodExists(state: ClusterState, namespace: string | undefined, message: string): boolean {
+  const name = /create Pod (\S+) in StatefulSet/.exec(message)?.[1] ?? /pods "([^"]+[^-"])" is (?:forbidden|invalid)/i.exec(message)?.[1];
+  return !!name && !!state.get('Pod', namespace, name);
+}
+
 /** Whether the controller still has fewer objects than it wants (a scaled-down or finished one does not). */
 function stillShort(obj: KubeObject): boolean {
   const spec = (obj.spec ?? {}) as { replicas?: number; parallelism?: number; completions?: number };
@@ -73,7 +80,8 @@ function stillShort(obj: KubeObject): boolean {
     case 'ReplicaSet':
     case 'ReplicationController':
     case 'StatefulSet':
-      return (spec.replicas ?? 1) > (status.replicas ?? 0) || (obj.kind === 'StatefulSet' && (spec.replicas ?? 1) > (status.readyReplicas ?? 0));
+      // StatefulSets are compared on ready replicas: snapshots show status.replicas counting the ordinal it failed to create.
+      return (spec.replicas ?? 1) > (obj.kind === 'StatefulSet' ? status.readyReplicas ?? 0 : status.replicas ?? 0);
     case 'Deployment':
       return (spec.replicas ?? 1) > (status.readyReplicas ?? 0);
     case 'DaemonSet':

@@ -90,9 +90,10 @@ function notReadyKind(state: ClusterState, node: Node): NotReadyKind | undefined
   if (ageSeconds(state, ready.lastTransitionTime) < NOT_READY_GRACE_SECONDS) return undefined;
   if (ready.status === 'Unknown') return 'kubelet-stopped-posting';
   const message = ready.message ?? '';
-  if (/PLEG is not healthy/.test(message)) return 'pleg-not-healthy';
+  // Deepest first: a runtime that is down also stalls PLEG ("[container runtime is down, PLEG is not healthy: ...]").
   if (CNI_NOT_READY.test(message)) return 'cni-not-initialized';
   if (RUNTIME_DOWN.test(message)) return 'container-runtime-down';
+  if (/PLEG is not healthy/.test(message)) return 'pleg-not-healthy';
   return 'not-ready';
 }
 
