@@ -376,3 +376,16 @@ describe('network.ingress-without-class', () => {
     expect(detect('network.ingress-without-class', [...healthyShop().objects, nginx(false), classless(true)])).toEqual([]);
   });
 });
+
+describe('Services in front of batch pods', () => {
+  it('are not reported while no run of the CronJob is active', () => {
+    const cron = obj('CronJob', 'batch/v1', 'exporter', 'batch', {
+      spec: { schedule: '*/15 * * * *', jobTemplate: { spec: { template: { metadata: { labels: { app: 'exporter' } }, spec: { containers: [{ name: 'exporter', image: 'acme/exporter:2', ports: [{ containerPort: 9100 }] }], restartPolicy: 'OnFailure' } } } } },
+      status: { lastScheduleTime: ago(300) },
+    });
+    const svc = service('exporter', 'batch', { app: 'exporter' }, [{ port: 9100, targetPort: 9100 }]);
+    const objects = [cron, svc, endpoints(svc, [], [])];
+    expect(detect('network.service-selector-matches-nothing', objects)).toEqual([]);
+    expect(detect('network.service-no-endpoints', objects)).toEqual([]);
+  });
+});

@@ -107,28 +107,35 @@ export interface TemplateWorkload {
   ref: ObjectRef;
   labels: Record<string, string>;
   podSpec?: PodSpec;
-  /** Pods it asks for; undefined for DaemonSets (one per eligible node). */
+  /** Pods it keeps running; undefined for DaemonSets (one per eligible node), 0 for Jobs/CronJobs. */
   replicas?: number;
 }
 
-const TEMPLATE_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'] as const;
+const TEMPLATE_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicationController', 'Job', 'CronJob'] as const;
+
+/** The pod template of a workload (a CronJob's sits one level deeper, in its job template). */
+function templateOf(obj: KubeObject): { metadata?: { labels?: Record<string, string> }; spec?: PodSpec } | undefined {
+  const spec = obj.spec as { template?: { metadata?: { labels?: Record<string, string> }; spec?: PodSpec }; jobTemplate?: { spec?: { template?: { metadata?: { labels?: Record<string, string> }; spec?: PodSpec } } } } | undefined;
+  return obj.kind === 'CronJob' ? spec?.jobTemplate?.spec?.template : spec?.template;
+}
+
+/** Pods a workload keeps running: Jobs and CronJobs keep none between runs; DaemonSets one per node. */
+function desiredPods(obj: KubeObject): number | undefined {
+  if (obj.kind === 'DaemonSet') return undefined;
+  if (obj.kind === 'Job' || obj.kind === 'CronJob') return 0;
+  return (obj.spec as { replicas?: number } | undefined)?.replicas ?? 1;
+}
 const workloadCache = new WeakMap<ClusterState, Map<string, TemplateWorkload[]>>();
 
-/** Deployments, StatefulSets and DaemonSets of a namespace with their pod templates. */
+/** The pod-template workloads of a namespace (Deployments, StatefulSets, DaemonSets, RCs, Jobs, CronJobs). */
 export function templateWorkloads(state: ClusterState, namespace: string): TemplateWorkload[] {
   const index = cached(workloadCache, state, () => {
     const map = new Map<string, TemplateWorkload[]>();
     for (const kind of TEMPLATE_KINDS) {
       for (const obj of state.list(kind)) {
-        const spec = obj.spec as { replicas?: number; template?: { metadata?: { labels?: Record<string, string> }; spec?: PodSpec } } | undefined;
+        const template = templateOf(obj);
         const ns = obj.metadata.namespace ?? 'default';
-        const entry: TemplateWorkload = {
-          obj,
-          ref: refOf(obj),
-          labels: spec?.template?.metadata?.labels ?? {},
-          podSpec: spec?.template?.spec,
-          replicas: kind === 'DaemonSet' ? undefined : (spec?.replicas ?? 1),
-        };
+        const entry: TemplateWorkload = { obj, ref: refOf(obj), labels: template?.metadata?.labels ?? {}, podSpec: template?.spec, replicas: desiredPods(obj) };
         const list = map.get(ns);
         if (list) list.push(entry);
         else map.set(ns, [entry]);
