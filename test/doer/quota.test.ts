@@ -152,6 +152,15 @@ describe('quota refusals in a full diagnosis', () => {
   });
 });
 
+describe('stale refusals', () => {
+  it('are ignored once the ordinal they name exists (it was created after the quota was raised)', () => {
+    const r = refusedStatefulSet('web', 'pods "web-0" is forbidden: exceeded quota: compute-quota, requested: requests.cpu=500m, used: requests.cpu=3800m, limited: requests.cpu=4', { namespace: 'shop' });
+    const pod = obj('Pod', 'v1', 'web-0', 'shop', { spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] }, status: { phase: 'Running' } });
+    expect(detect('quota.exceeded-compute', [...healthyNodes(), ...r.all])).toHaveLength(1);
+    expect(detect('quota.exceeded-compute', [...healthyNodes(), ...r.all, pod])).toEqual([]);
+  });
+});
+
 describe('quota exhaustion during a rolling update', () => {
   it('is left to rollout.surge-blocked-by-quota when the old ReplicaSet still holds the pods', () => {
     const r = refusedDeployment('web', cases[1].message, { namespace: 'shop', replicas: 2 });
