@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import https from 'node:https';
-import type { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { KNOWN_KINDS, OPTIONAL_KINDS, type KindInfo } from '../cluster/kinds.js';
 import type { KubeObject } from '../cluster/types.js';
 import { ClusterUnreachableError, InputError } from '../errors.js';
@@ -57,14 +57,13 @@ export async function loadKubeConfig(options: LiveOptions): Promise<KubeConfig> 
 export async function loadLive(options: LiveOptions): Promise<LoadedObjects & { server: string }> {
   const kc = await loadKubeConfig(options);
   const server = kc.getCurrentCluster()?.server ?? '';
-  const client = (await clientLibrary()).KubernetesObjectApi.makeApiClient(kc);
   const result: LoadedObjects & { server: string } = { objects: [], notes: [], kinds: new Set(), server };
   const forbidden: string[] = [];
   const queue = [...KNOWN_KINDS];
   const worker = async () => {
     for (let info = queue.shift(); info; info = queue.shift()) {
       try {
-        const items = info.kind === 'Secret' ? await listSecretMetadata(kc, server, options.namespace) : await listKind(client, info, options.namespace);
+        const items = info.kind === 'Secret' ? await listSecretMetadata(kc, server, options.namespace) : await listKind(kc, info, options.namespace);
         result.kinds.add(info.kind);
         for (const item of items) result.objects.push(normalizeObject(item));
       } catch (err) {
@@ -87,21 +86,57 @@ function apiVersionOf(info: KindInfo): string {
   return info.group ? `${info.group}/${info.version}` : info.version;
 }
 
-async function listKind(client: KubernetesObjectApi, info: KindInfo, namespace?: string): Promise<KubeObject[]> {
+/** The generated client class serving each API group (CRDs go through CustomObjectsApi). */
+const GROUP_API: Record<string, string> = {
+  '': 'CoreV1Api', apps: 'AppsV1Api', batch: 'BatchV1Api', autoscaling: 'AutoscalingV2Api', policy: 'PolicyV1Api',
+  'networking.k8s.io': 'NetworkingV1Api', 'discovery.k8s.io': 'DiscoveryV1Api', 'storage.k8s.io': 'StorageV1Api',
+  'scheduling.k8s.io': 'SchedulingV1Api', 'node.k8s.io': 'NodeV1Api', 'coordination.k8s.io': 'CoordinationV1Api',
+  'admissionregistration.k8s.io': 'AdmissionregistrationV1Api', 'rbac.authorization.k8s.io': 'RbacAuthorizationV1Api',
+};
+
+interface ListPage { items: unknown[]; metadata?: { _continue?: string; continue?: string } }
+type ListCall = (params: Record<string, unknown>) => Promise<ListPage>;
+
+/**
+ * One kind, page by page. The typed per-group clients are used because the generic
+ * KubernetesObjectApi.list drops the list's `continue` token (it reads list metadata as
+ * ObjectMeta), which silently truncates every list at the first page.
+ */
+async function listKind(kc: KubeConfig, info: KindInfo, namespace?: string): Promise<KubeObject[]> {
+  const call = await listCall(kc, info, info.namespaced ? namespace : undefined);
   const apiVersion = apiVersionOf(info);
   const items: KubeObject[] = [];
   let continueToken: string | undefined;
   do {
-    const page = await client.list(apiVersion, info.kind, info.namespaced ? namespace : undefined, undefined, undefined, undefined, undefined, undefined, PAGE_SIZE, continueToken);
+    const page = await call({ limit: PAGE_SIZE, _continue: continueToken });
     for (const item of page.items) {
-      // The client turns timestamps into Dates; JSON brings back the wire format files use
+      // Typed clients turn timestamps into Dates; JSON brings back the wire format files use
       // (the model classes keep wire field names for every kind listed here).
       const plain = JSON.parse(JSON.stringify(item)) as KubeObject;
       items.push({ ...plain, apiVersion, kind: info.kind });
     }
-    continueToken = page.metadata?._continue || undefined;
+    continueToken = page.metadata?._continue || page.metadata?.continue || undefined;
   } while (continueToken);
   return items;
+}
+
+async function listCall(kc: KubeConfig, info: KindInfo, namespace?: string): Promise<ListCall> {
+  const lib = await clientLibrary();
+  const className = GROUP_API[info.group];
+  if (!className) {
+    const api = kc.makeApiClient(lib.CustomObjectsApi);
+    const target = { group: info.group, version: info.version, plural: info.plural };
+    if (!info.namespaced) return (p) => api.listClusterCustomObject({ ...target, ...p });
+    if (namespace) return (p) => api.listNamespacedCustomObject({ ...target, namespace, ...p });
+    return (p) => api.listCustomObjectForAllNamespaces({ ...target, ...p });
+  }
+  // Method names follow the generator's pattern (listPodForAllNamespaces, listNamespacedPod,
+  // listNode); the classes are looked up by name, so their type is only known as a method map.
+  const Api = (lib as unknown as Record<string, new (...args: never[]) => unknown>)[className];
+  const api = kc.makeApiClient(Api as never) as Record<string, ListCall>;
+  const method = !info.namespaced ? `list${info.kind}` : namespace ? `listNamespaced${info.kind}` : `list${info.kind}ForAllNamespaces`;
+  if (typeof api[method] !== 'function') throw new Error(`client has no ${className}.${method}`);
+  return (p) => api[method]({ ...(namespace ? { namespace } : {}), ...p });
 }
 
 /** Secrets as PartialObjectMetadata: names, labels and annotations, never data. */

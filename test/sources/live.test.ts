@@ -63,6 +63,13 @@ describe('live source (simulator API through a kubeconfig)', () => {
     expect(JSON.stringify(loaded.objects)).not.toContain('aHVudGVyMg==');
   });
 
+  it('reads lists longer than one page (limit/continue) completely', async () => {
+    const cmType = new ResourceTypeRegistry().byKind('v1', 'ConfigMap')!;
+    for (let i = 0; i < 1234; i++) sim.store.create(cmType, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `page-${i}`, namespace: 'kube-system' }, data: { i: String(i) } } as never);
+    const loaded = await loadLive({ kubeconfig, namespace: 'kube-system' });
+    expect(loaded.objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('page-'))).toHaveLength(1234);
+  });
+
   it('limits namespaced kinds to -n, keeping cluster-scoped ones', async () => {
     const loaded = await loadLive({ kubeconfig, namespace: 'kube-system' });
     expect(loaded.objects.some((o) => o.metadata.namespace === 'monitoring')).toBe(false);
