@@ -28,6 +28,18 @@ interface Case {
   positive: () => { objects: KubeObject[] };
   evidence: string;
   negative: () => KubeObject[];
+  rootCause?: { kind: string; namespace?: string; name: string };
+}
+
+const ORDERS = { kind: 'Deployment', namespace: 'shop', name: 'orders' };
+
+/** The app reads /etc/orders/config.yaml from a ConfigMap volume that holds `keys`. */
+function configVolumeCrash(keys: string[]) {
+  const b = crashing(terminated('Error', 1, { message: 'Error: open /etc/orders/config.yaml: no such file or directory' }), {
+    container: { volumeMounts: [{ name: 'config', mountPath: '/etc/orders' }] },
+  });
+  for (const p of b.pods) (p.spec as { volumes?: unknown[] }).volumes = [{ name: 'config', configMap: { name: 'orders-config' } }];
+  return { ...b, objects: [...b.objects, obj('ConfigMap', 'v1', 'orders-config', 'shop', { data: Object.fromEntries(keys.map((k) => [k, 'listen: 8080'])) })] };
 }
 
 const CASES: Case[] = [
@@ -54,6 +66,14 @@ const CASES: Case[] = [
     positive: () => crashing(terminated('Error', 1, { message: 'Error: open /etc/orders/config.yaml: no such file or directory' })),
     evidence: 'open /etc/orders/config.yaml: no such file or directory',
     negative: () => crashing(terminated('Error', 1, { message: 'Error: connect ECONNREFUSED 10.96.12.4:5432' })).objects,
+  },
+  {
+    id: 'crash.file-missing-from-volume',
+    positive: () => configVolumeCrash(['config.yml']),
+    evidence: 'ConfigMap shop/orders-config has no key "config.yaml" (it has: config.yml)',
+    rootCause: { kind: 'ConfigMap', namespace: 'shop', name: 'orders-config' },
+    // The same message for a path outside any ConfigMap/Secret mount is a plain missing file.
+    negative: () => crashing(terminated('Error', 1, { message: 'Error: open /etc/orders/config.yaml: no such file or directory' })).objects,
   },
   {
     id: 'crash.post-start-hook-failed',
@@ -166,7 +186,7 @@ describe('crash scenarios', () => {
         const { objects } = c.positive();
         const detections = detect(c.id, objects);
         expect(detections).toHaveLength(1);
-        expect(detections[0].rootCause).toEqual({ kind: 'Deployment', namespace: 'shop', name: 'orders' });
+        expect(detections[0].rootCause).toEqual(c.rootCause ?? ORDERS);
         expect(detections[0].evidence.join('\n')).toContain(c.evidence);
         const claimed = crashScenarios.filter((s) => detect(s.id, objects).length > 0).map((s) => s.id);
         expect(claimed).toEqual([c.id]);

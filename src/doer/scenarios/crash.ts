@@ -6,7 +6,8 @@
  * the exit code (1, 2, 126, 127, 134, 137, 139, 143, and 0 under restartPolicy Always).
  */
 import type { ClusterState } from '../../cluster/state.js';
-import type { Pod } from '../../cluster/types.js';
+import { displayName } from '../../cluster/state.js';
+import type { KubeObject, ObjectRef, Pod } from '../../cluster/types.js';
 import type { Scenario, Severity } from '../types.js';
 import type { ContainerView } from './util.js';
 import { kubectl } from './util.js';
@@ -17,7 +18,7 @@ import {
 } from './workload-issues.js';
 
 type CrashKind =
-  | 'command-not-found' | 'permission-denied' | 'read-only-filesystem' | 'missing-file' | 'post-start-hook-failed' | 'start-error'
+  | 'command-not-found' | 'permission-denied' | 'read-only-filesystem' | 'missing-file' | 'file-missing-from-volume' | 'post-start-hook-failed' | 'start-error'
   | 'completed-restarting' | 'bad-arguments' | 'app-error' | 'sigkill' | 'segfault' | 'sigterm' | 'abort' | 'init-container-failing'
   | 'crashloop';
 
@@ -86,8 +87,48 @@ function classifyContainer(state: ClusterState, pod: Pod, c: ContainerView): Con
     evidence.push(`Pod ${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}: container ${c.name} securityContext.readOnlyRootFilesystem=true`);
   }
   if (kind === 'completed-restarting') facts.restartPolicy = pod.spec?.restartPolicy ?? 'Always';
+  let rootCause: ObjectRef | undefined;
+  if (kind === 'missing-file') {
+    const source = volumeMissingFile(state, pod, c, text);
+    if (source) {
+      kind = 'file-missing-from-volume';
+      rootCause = source.ref;
+      evidence.unshift(source.chain);
+      facts.file = source.file;
+    }
+  }
   const confidence = kind === 'crashloop' || kind === 'app-error' ? 0.75 : 0.9;
-  return { kind, pod, container: c.name, evidence, severity, confidence, facts };
+  return { kind, pod, container: c.name, evidence, severity, confidence, facts, ...(rootCause ? { rootCause } : {}) };
+}
+
+/**
+ * The ConfigMap or Secret that should provide a missing file: the path sits under a mount of
+ * that volume and the object (present in the state) has no key of that name.
+ */
+function volumeMissingFile(state: ClusterState, pod: Pod, c: ContainerView, text: string): { ref: ObjectRef; chain: string; file: string } | undefined {
+  const ns = pod.metadata.namespace ?? 'default';
+  const paths = [...text.matchAll(/(\/[^\s'"`:,()]+)/g)].map((m) => m[1]);
+  for (const path of paths) {
+    for (const mount of c.spec?.volumeMounts ?? []) {
+      const dir = mount.mountPath.replace(/\/$/, '');
+      if (mount.subPath || !path.startsWith(`${dir}/`)) continue;
+      const volume = pod.spec?.volumes?.find((v) => v.name === mount.name);
+      const key = path.slice(dir.length + 1).split('/')[0];
+      const source = volume?.configMap?.name ? { kind: 'ConfigMap', name: volume.configMap.name, items: volume.configMap.items }
+        : volume?.secret?.secretName ? { kind: 'Secret', name: volume.secret.secretName, items: volume.secret.items } : undefined;
+      if (!source) continue;
+      const obj = state.get<KubeObject & { data?: Record<string, string>; binaryData?: Record<string, string> }>(source.kind, ns, source.name);
+      if (!obj) continue;
+      const projected = source.items?.length ? source.items.map((i) => i.path) : [...Object.keys(obj.data ?? {}), ...Object.keys(obj.binaryData ?? {})];
+      if (projected.includes(key)) continue;
+      return {
+        ref: { kind: source.kind, namespace: ns, name: source.name },
+        file: path,
+        chain: `Pod ${ns}/${pod.metadata.name}: container ${c.name} cannot open ${path} ← volume "${mount.name}" mounted at ${dir} ← ${source.kind} ${ns}/${source.name} has no key "${key}" (it has: ${projected.join(', ') || 'none'})`,
+      };
+    }
+  }
+  return undefined;
 }
 
 // ---- reports ------------------------------------------------------------------------------------
@@ -113,6 +154,7 @@ function logs(g: IssueGroup): string {
 interface CrashSpec {
   kind: CrashKind;
   title: string;
+  hops?: number;
   description: string;
   report: (g: IssueGroup<CrashKind>) => IssueReport;
 }
@@ -170,6 +212,21 @@ const SPECS: CrashSpec[] = [
       title: `${workloadLabel(g.workloads[0])} exits: a file it opens does not exist`,
       explanation: `${subject(g)} exit (${exitCodes(g)}) because a path they read is missing from the image or the mounts; the termination message names it.`,
       remediation: [logs(g), `mount the file or fix the path in args/env: ${editCommand(g.workloads[0])}`],
+    }),
+  },
+  {
+    kind: 'file-missing-from-volume', hops: 2, title: 'Container exits because its ConfigMap/Secret volume lacks the file it opens',
+    description:
+      'The process exits with "No such file or directory" for a path inside a ConfigMap or Secret volume mount, and that object has no key of that name ' +
+      '(misspelt key, wrong items[].path, file renamed). Chain: Pod CrashLoopBackOff ← file missing under the mount ← ConfigMap/Secret without the key. ' +
+      'Fix: add the key to the ConfigMap/Secret, or fix the file name the app reads or the items mapping.',
+    report: (g) => ({
+      title: `${g.rootCause.kind} ${displayName(g.rootCause)} has no key for ${g.issues[0].facts?.file}, which ${workloadLabel(g.workloads[0])} reads`,
+      explanation: `${subject(g)} exit (${exitCodes(g)}) because ${g.issues[0].facts?.file} does not exist: it is inside a volume from ${g.rootCause.kind} ${displayName(g.rootCause)}, which has no such key.`,
+      remediation: [
+        `${kubectl(g.rootCause.namespace, `edit ${g.rootCause.kind.toLowerCase()}/${g.rootCause.name}`)}  # add key "${(g.issues[0].facts?.file ?? '').split('/').pop()}"`,
+        `or fix the path the app reads / the volume's items: ${editCommand(g.workloads[0])}`,
+      ],
     }),
   },
   {
@@ -306,6 +363,7 @@ export const crashScenarios: Scenario[] = SPECS.map((spec) =>
     severity: 'critical',
     title: spec.title,
     description: spec.description,
+    hops: spec.hops,
     kind: spec.kind,
     classify: classifyCrashes,
     report: spec.report,
