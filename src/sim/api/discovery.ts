@@ -110,3 +110,61 @@ export function groupVersions(store: Store): Array<{ group: string; version: str
   }
   return result;
 }
+
+/** Accept header of clients that prefer aggregated discovery (kubectl ≥ 1.30). */
+export function wantsAggregatedDiscovery(accept: string | undefined): boolean {
+  return (accept ?? '').split(',').some((part) => /as=APIGroupDiscoveryList/.test(part) && /g=apidiscovery\.k8s\.io/.test(part) && /v=v2(;|$|\s)/.test(part));
+}
+
+export const aggregatedDiscoveryContentType = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
+
+function subresourceKind(t: ResourceType, sub: string): { group: string; version: string; kind: string } {
+  switch (sub) {
+    case 'scale':
+      return { group: 'autoscaling', version: 'v1', kind: 'Scale' };
+    case 'binding':
+      return { group: '', version: 'v1', kind: 'Binding' };
+    case 'eviction':
+      return { group: 'policy', version: 'v1', kind: 'Eviction' };
+    default:
+      return { group: t.group, version: t.version, kind: t.kind };
+  }
+}
+
+/**
+ * One-request discovery (apidiscovery.k8s.io/v2 APIGroupDiscoveryList): `/api` lists the core
+ * group, `/apis` all the others, each with its resources, so kubectl needs two requests instead
+ * of one per group/version.
+ */
+export function aggregatedDiscovery(store: Store, core: boolean): object {
+  const items = [];
+  for (const [group, versions] of groups(store)) {
+    if ((group === '') !== core) continue;
+    items.push({
+      metadata: { name: group, creationTimestamp: null },
+      versions: [...versions].map(([version, types]) => ({
+        version,
+        freshness: 'Current',
+        resources: types.map((t) => ({
+          resource: t.resource,
+          responseKind: { group: t.group, version: t.version, kind: t.kind },
+          scope: t.namespaced ? 'Namespaced' : 'Cluster',
+          singularResource: t.singular ?? t.kind.toLowerCase(),
+          verbs: t.verbs ?? defaultVerbs,
+          ...(t.shortNames?.length ? { shortNames: t.shortNames } : {}),
+          ...(t.categories?.length ? { categories: t.categories } : {}),
+          ...(t.subresources?.length
+            ? {
+                subresources: t.subresources.map((sub) => ({
+                  subresource: sub,
+                  responseKind: subresourceKind(t, sub),
+                  verbs: (subresourceEntry(t, sub) as { verbs: string[] }).verbs,
+                })),
+              }
+            : {}),
+        })),
+      })),
+    });
+  }
+  return { kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2', metadata: {}, items };
+}

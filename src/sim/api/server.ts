@@ -15,7 +15,17 @@ import {
   type Store,
   type StoredObject,
 } from '../store/index.js';
-import { apiGroupFor, apiGroupList, apiResourceList, coreVersions, metricsGroup, serverVersion } from './discovery.js';
+import {
+  aggregatedDiscovery,
+  aggregatedDiscoveryContentType,
+  apiGroupFor,
+  apiGroupList,
+  apiResourceList,
+  coreVersions,
+  metricsGroup,
+  serverVersion,
+  wantsAggregatedDiscovery,
+} from './discovery.js';
 import { getNodeMetrics, getPodMetrics, listNodeMetrics, listPodMetrics, zeroUsage, type UsageSource } from './metrics.js';
 import { openApiV2Document, openApiV3Document, openApiV3Index } from './openapi.js';
 import { applyPatch, patchTypeOf } from './patch.js';
@@ -124,8 +134,16 @@ export class ApiServer {
 
     app.get('/version', async () => serverVersion);
     for (const path of ['/healthz', '/livez', '/readyz']) app.get(path, async (_req, reply) => reply.type('text/plain').send('ok'));
-    app.get('/api', async () => coreVersions());
-    app.get('/apis', async () => apiGroupList(this.store));
+    app.get('/api', async (req, reply) =>
+      wantsAggregatedDiscovery(req.headers.accept)
+        ? reply.type(aggregatedDiscoveryContentType).send(JSON.stringify(aggregatedDiscovery(this.store, true)))
+        : coreVersions(),
+    );
+    app.get('/apis', async (req, reply) =>
+      wantsAggregatedDiscovery(req.headers.accept)
+        ? reply.type(aggregatedDiscoveryContentType).send(JSON.stringify(aggregatedDiscovery(this.store, false)))
+        : apiGroupList(this.store),
+    );
     app.get('/openapi/v2', async (req, reply) => {
       // kubectl asks for protobuf; an empty protobuf message is a valid, schema-less document.
       if ((req.headers.accept ?? '').includes('protobuf')) {

@@ -34,6 +34,17 @@ describe('API server over HTTP', () => {
     expect(volcano.resources).toContainEqual(expect.objectContaining({ name: 'podgroups', kind: 'PodGroup' }));
   });
 
+  it('serves aggregated discovery to clients that ask for it', async () => {
+    const accept = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json';
+    const res = await call(sim.api, 'GET', '/apis', undefined, { Accept: accept });
+    const list = res.json<{ kind: string; items: Array<{ metadata: { name: string }; versions: Array<{ resources: Array<{ resource: string; subresources?: Array<{ subresource: string }> }> }> }> }>();
+    expect(list.kind).toBe('APIGroupDiscoveryList');
+    const deployments = list.items.find((g) => g.metadata.name === 'apps')!.versions[0]!.resources.find((r) => r.resource === 'deployments')!;
+    expect(deployments.subresources?.map((s) => s.subresource)).toEqual(['status', 'scale']);
+    const core = (await call(sim.api, 'GET', '/api', undefined, { Accept: accept })).json<{ items: Array<{ metadata: { name: string } }> }>();
+    expect(core.items.map((g) => g.metadata.name)).toEqual(['']);
+  });
+
   it('answers errors with Status objects: 400, 404, 409, 413, 422', async () => {
     const malformed = await call(sim.api, 'POST', '/api/v1/namespaces/default/configmaps', '{"metadata": {');
     expect(malformed.status).toBe(400);
