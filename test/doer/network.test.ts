@@ -145,8 +145,10 @@ describe('network.service-target-port-mismatch', () => {
     expect(d.evidence.join('\n')).toContain('declare container ports [8080/http], not 80');
   });
 
-  it('stays quiet when one of several ports matches (undeclared metrics ports are common) or nothing is declared', () => {
+  it('stays quiet when one of several ports matches, a container declares no ports (sidecar), or nothing is declared', () => {
     expect(detect('network.service-target-port-mismatch', healthyShop([{ port: 80, targetPort: 8080 }, { port: 9090, targetPort: 9090 }]).objects)).toEqual([]);
+    const withExporter = deployment('api', { namespace: 'shop', podSpec: { containers: [{ name: 'api', image: 'acme/api:3', ports: [{ containerPort: 8080 }] }, { name: 'exporter', image: 'prom/statsd-exporter:v0.27.1' }] } });
+    expect(detect('network.service-target-port-mismatch', [...withExporter.all, service('api-metrics', 'shop', { app: 'api' }, [{ port: 9102, targetPort: 9102 }])])).toEqual([]);
     const bare = deployment('bare', { namespace: 'shop', podSpec: { containers: [{ name: 'c', image: 'busybox:1.36' }] } });
     expect(detect('network.service-target-port-mismatch', [...bare.all, service('bare', 'shop', { app: 'bare' }, [{ port: 80, targetPort: 9000 }])])).toEqual([]);
   });

@@ -242,11 +242,13 @@ function portProblems(state: ClusterState): PortProblem[] {
     const ports = service.spec?.ports ?? [];
     // Containers often leave secondary ports (metrics, admin) undeclared; a numeric mismatch is only
     // evidence when none of the Service's numeric ports is declared by the pods.
+    // A container that declares no ports (a sidecar, an exporter) may be the one listening.
+    const hasUndeclaringContainer = active.some((p) => (p.spec?.containers ?? []).some((c) => !c.ports?.length));
     const anyNumericDeclared = ports.some((sp) => typeof targetOf(sp) === 'number' && active.some((p) => declaresPort(p.spec, targetOf(sp))));
     for (const sp of ports) {
       const target = targetOf(sp);
       if (active.some((p) => declaresPort(p.spec, target))) continue;
-      if (typeof target === 'number' && (declared.length === 0 || anyNumericDeclared)) continue;
+      if (typeof target === 'number' && (declared.length === 0 || anyNumericDeclared || hasUndeclaringContainer)) continue;
       const intended = templateWorkloads(state, service.metadata.namespace ?? 'default').find(
         (w) => !matchesMap(service.spec?.selector, w.labels) && declaresPort(w.podSpec, target) && (w.replicas === undefined || w.replicas > 0),
       );
