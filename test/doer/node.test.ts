@@ -96,6 +96,12 @@ describe('node.cni-sandbox-failure', () => {
     expect(detect('node.cni-sandbox-failure', objects)[0].rootCause).toEqual({ kind: 'Node', name: 'node-1' });
   });
 
+  it('waits a couple of minutes before blaming a new pod\'s sandbox failure', () => {
+    const objects = [node('node-1'), ...daemonPod('calico-node', 'node-1', false), ...stuckInContainerCreating('node-1', CALICO_SANDBOX)];
+    for (const o of objects) if (o.kind === 'Pod' && o.metadata.name.startsWith('coredns')) o.metadata.creationTimestamp = ago(40);
+    expect(detect('node.cni-sandbox-failure', objects)).toEqual([]);
+  });
+
   it('ignores old sandbox events of pods that are running now', () => {
     const app = deployment('web', { namespace: 'shop', replicas: 1, nodeName: 'node-1' });
     expect(detect('node.cni-sandbox-failure', [node('node-1'), ...app.all, event(app.pods[0], 'Warning', 'FailedCreatePodSandBox', CALICO_SANDBOX, { secondsAgo: 3000 })])).toEqual([]);

@@ -229,6 +229,7 @@ const notReadyGeneric = notReadyScenario({
 
 // ---- pod networking that never came up on a node that looks Ready ------------------------------
 
+const SANDBOX_GRACE_SECONDS = 120;
 const SANDBOX_NETWORK = /failed to (?:setup|set up) network for sandbox|networkPlugin cni failed|plugin type="[^"]+" failed|failed to find plugin|cni plugin not initialized|loadFlannelSubnetEnv failed|NetworkPlugin cni failed/i;
 const POD_CIDR_MISSING = /pod cidr not assigned|podCIDR (?:is )?(?:not|empty)|no podCIDR|subnet\.env: no such file or directory/i;
 
@@ -316,7 +317,9 @@ const cniSandboxFailure: Scenario = {
   detect(state) {
     const detections: Detection[] = [];
     const cidrExplained = failuresByNode(state, POD_CIDR_MISSING);
-    for (const [nodeName, failures] of failuresByNode(state, SANDBOX_NETWORK, (f) => f.source === 'event')) {
+    // A sandbox failure in a pod's first minutes is often the CNI agent still starting on a new node.
+    const settled = (f: PodFailure) => f.source === 'event' && ageSeconds(state, f.pod.metadata.creationTimestamp) > SANDBOX_GRACE_SECONDS;
+    for (const [nodeName, failures] of failuresByNode(state, SANDBOX_NETWORK, settled)) {
       const node = state.node(nodeName);
       if (!node || (!hasPodCidr(node) && cidrExplained.has(nodeName))) continue;
       if (notReadyKind(state, node) === 'cni-not-initialized') continue;
