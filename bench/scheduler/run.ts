@@ -228,7 +228,45 @@ function markdown(throughput: Throughput[], gangs: GangTiming[], replays: Replay
       ),
     );
   }
+  if (replays.length > 0 || topologies.length > 0) lines.push('', ...summary(replays, topologies));
   return `${lines.join('\n')}\n`;
+}
+
+/** The claims the tables support, computed from them: fidelity, nakhoda vs FGD, topology. */
+function summary(replays: ReplayReport[], topologies: TopologyReplayReport[]): string[] {
+  const lines = ['### Summary', ''];
+  let worst = { gap: 0, where: '' };
+  for (const report of replays) {
+    for (const p of report.policies) {
+      const published = publishedAllocation(report.trace, p.policy);
+      if (!published || !['bestfit', 'packing', 'fgd'].includes(p.policy)) continue;
+      for (const [ours, theirs, at] of [[p.alloc100.mean, published[0], '100%'], [p.alloc130.mean, published[1], '130%']] as const) {
+        if (Math.abs(ours - theirs) > Math.abs(worst.gap)) worst = { gap: ours - theirs, where: `${p.policy} on ${report.trace} @${at}` };
+      }
+    }
+  }
+  if (replays.length > 0) {
+    lines.push(`- Replay fidelity: the largest gap to a published best-fit/packing/FGD mean is ${worst.gap.toFixed(2)} points (${worst.where}).`);
+    for (const report of replays) {
+      const fgd = report.policies.find((p) => p.policy === 'fgd');
+      const ours = report.policies.find((p) => p.policy === 'nakhoda');
+      if (!fgd || !ours) continue;
+      const d100 = ours.alloc100.mean - fgd.alloc100.mean;
+      const d130 = ours.alloc130.mean - fgd.alloc130.mean;
+      lines.push(`- ${report.trace}: nakhoda − FGD = ${d100 >= 0 ? '+' : ''}${d100.toFixed(2)} points @100%, ${d130 >= 0 ? '+' : ''}${d130.toFixed(2)} @130% (${fgd.unallocatedGpus130 - ours.unallocatedGpus130} fewer unallocated GPUs).`);
+    }
+  }
+  for (const report of topologies) {
+    const ours = report.results.find((r) => r.contender === 'nakhoda');
+    const unaware = report.results.filter((r) => r.contender === 'bestfit' || r.contender === 'fgd');
+    if (!ours || unaware.length === 0) continue;
+    const best = unaware.reduce((a, b) => (b.inOneTier1Percent > a.inOneTier1Percent ? b : a));
+    lines.push(
+      `- ${report.cluster}: nakhoda keeps ${ours.inOneTier1Percent}% of gangs in one tier-1 domain vs ${best.inOneTier1Percent}% (${best.contender}), allocation ${ours.allocationPercent}% vs ${best.allocationPercent}%.`,
+    );
+  }
+  lines.push('', 'Charts: `bench/scheduler/plots/`. How the experiments run: `bench/scheduler/README.md`.');
+  return lines;
 }
 
 /** In quick mode: the new throughput figures plus the replay tables already in RESULTS.md. */
