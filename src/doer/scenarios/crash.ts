@@ -83,6 +83,9 @@ function classifyContainer(state: ClusterState, pod: Pod, c: ContainerView): Con
   if (code !== undefined) facts.exitCode = String(code);
   const command = [...(c.spec?.command ?? []), ...(c.spec?.args ?? [])].join(' ');
   if (command) facts.command = command;
+  if (command && (kind === 'command-not-found' || kind === 'bad-arguments' || kind === 'completed-restarting')) {
+    evidence.push(`Pod ${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}: container ${c.name} command=${JSON.stringify(c.spec?.command ?? [])} args=${JSON.stringify(c.spec?.args ?? [])}`);
+  }
   if (kind === 'read-only-filesystem' && c.spec?.securityContext?.readOnlyRootFilesystem) {
     evidence.push(`Pod ${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}: container ${c.name} securityContext.readOnlyRootFilesystem=true`);
   }
