@@ -340,6 +340,54 @@ const printers: Record<string, Printer> = {
       since(o.metadata.creationTimestamp, now),
     ],
   },
+  'ingresses.networking.k8s.io': {
+    columns: [name, col('Class'), col('Hosts'), col('Address'), col('Ports'), age],
+    cells: (o, now) => {
+      const rules = (o.spec?.rules ?? []) as Json[];
+      const hosts = rules.map((r) => r.host).filter(Boolean);
+      return [
+        o.metadata.name,
+        o.spec?.ingressClassName ?? '<none>',
+        hosts.length ? hosts.join(',') : '*',
+        ((o.status?.loadBalancer?.ingress ?? []) as Json[]).map((i) => i.ip ?? i.hostname).join(','),
+        (o.spec?.tls ?? []).length ? '80, 443' : '80',
+        since(o.metadata.creationTimestamp, now),
+      ];
+    },
+  },
+  'networkpolicies.networking.k8s.io': {
+    columns: [name, col('Pod-Selector'), age],
+    cells: (o, now) => [o.metadata.name, labelSelectorToString(o.spec?.podSelector) || '<none>', since(o.metadata.creationTimestamp, now)],
+  },
+  'storageclasses.storage.k8s.io': {
+    columns: [name, col('Provisioner'), col('ReclaimPolicy'), col('VolumeBindingMode'), col('AllowVolumeExpansion', 0, 'boolean'), age],
+    cells: (o, now) => [
+      o.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true' ? `${o.metadata.name} (default)` : o.metadata.name,
+      o.provisioner ?? '',
+      o.reclaimPolicy ?? 'Delete',
+      o.volumeBindingMode ?? 'Immediate',
+      String(o.allowVolumeExpansion ?? false),
+      since(o.metadata.creationTimestamp, now),
+    ],
+  },
+  'leases.coordination.k8s.io': {
+    columns: [name, col('Holder'), age],
+    cells: (o, now) => [o.metadata.name, o.spec?.holderIdentity ?? '', since(o.metadata.creationTimestamp, now)],
+  },
+  serviceaccounts: {
+    columns: [name, col('Secrets', 0, 'integer'), age],
+    cells: (o, now) => [o.metadata.name, (o.secrets ?? []).length, since(o.metadata.creationTimestamp, now)],
+  },
+  endpoints: {
+    columns: [name, col('Endpoints'), age],
+    cells: (o, now) => {
+      const addresses = ((o.subsets ?? []) as Json[]).flatMap((subset) =>
+        ((subset.addresses ?? []) as Json[]).flatMap((a) => ((subset.ports ?? [{}]) as Json[]).map((p) => (p.port ? `${a.ip}:${p.port}` : a.ip))),
+      );
+      const shown = addresses.slice(0, 3).join(',') + (addresses.length > 3 ? ` + ${addresses.length - 3} more...` : '');
+      return [o.metadata.name, shown || '<none>', since(o.metadata.creationTimestamp, now)];
+    },
+  },
 };
 
 function accessModes(modes: string[] | undefined): string {
