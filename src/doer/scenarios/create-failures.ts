@@ -96,7 +96,7 @@ function stillShort(obj: KubeObject): boolean {
 }
 
 /** Failures whose message matches, grouped under a key (usually the root cause's refKey). */
-export function groupFailures<K>(
+function groupFailures<K>(
   failures: CreateFailure[],
   keyOf: (failure: CreateFailure, match: RegExpExecArray) => K | undefined,
   pattern: RegExp,
@@ -116,7 +116,7 @@ export function groupFailures<K>(
 }
 
 /** Workloads and controllers named by some failures, without duplicates. */
-export function failureObjects(failures: Array<{ failure: CreateFailure }>): ObjectRef[] {
+function failureObjects(failures: Array<{ failure: CreateFailure }>): ObjectRef[] {
   const refs = new Map<string, ObjectRef>();
   for (const { failure } of failures) {
     refs.set(refKey(failure.workload), failure.workload);
@@ -191,7 +191,7 @@ export function refusalScenario(spec: RefusalScenarioSpec): Scenario {
 }
 
 /** True when a workload has no ready or active replica at all (the refusal takes it down, not just degrades it). */
-export function hasNothingRunning(state: ClusterState, ref: ObjectRef): boolean {
+function hasNothingRunning(state: ClusterState, ref: ObjectRef): boolean {
   const obj = state.find(ref);
   if (!obj) return true;
   const status = (obj.status ?? {}) as { readyReplicas?: number; numberReady?: number; active?: number; succeeded?: number };
