@@ -120,6 +120,14 @@ describe('nakhoda', () => {
     expect(replicas).toBe(1);
   });
 
+  it('never asks for more than maxReplicas or fewer than minReplicas', () => {
+    const bounded = bindPolicy(nakhodaPolicy({ ...config, minReplicas: 2, maxReplicas: 3 }));
+    const flood = { intervalSeconds: 5, requests: 5000, promptTokens: 10_000_000, outputTokens: 100_000 };
+    expect(bounded.decide(observation({ time: 5, arrivals: flood })).replicas).toBe(3);
+    const idle = bindPolicy(nakhodaPolicy({ ...config, minReplicas: 2, maxReplicas: 3 }));
+    expect(idle.decide(observation({ time: 5 })).replicas).toBe(2);
+  });
+
   it('holds and says so without arrival counters', () => {
     const nakhoda = bindPolicy(nakhodaPolicy(config));
     const decision = nakhoda.decide(observation({ arrivals: undefined }));
