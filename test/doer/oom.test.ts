@@ -250,3 +250,14 @@ describe('oom: evictions for memory', () => {
     expect(finding?.evidence.join('\n')).toContain('Container orders was using 1843Mi, request is 256Mi');
   });
 });
+
+describe('oom: probes failing while memory runs out', () => {
+  it('leave the finding to oom, not probe', () => {
+    const b = oomKilled({ container: { livenessProbe: { httpGet: { path: '/healthz', port: 8080 } } } });
+    const pod = b.pods[0];
+    const objects = [...b.objects, event(pod, 'Warning', 'Unhealthy', 'Liveness probe failed: Get "http://10.244.1.23:8080/healthz": context deadline exceeded (Client.Timeout exceeded while awaiting headers)', { count: 30 })];
+    const finding = firstFindingFor(diagnoseObjects(objects), 'Pod', pod.metadata.name);
+    expect(finding?.scenario).toBe('oom.container-limit');
+    expect(diagnoseObjects(objects).findings.filter((f) => f.category === 'probe')).toEqual([]);
+  });
+});

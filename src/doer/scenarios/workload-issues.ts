@@ -295,6 +295,8 @@ function namesContainer(message: string, name: string): boolean {
  * than the process crashing on its own (a probe that errors because the process died is no proof).
  */
 export function killedByProbe(events: readonly Event[], term: ContainerStateTerminated | undefined, type: 'liveness' | 'startup' | 'any' = 'any'): boolean {
+  // The kernel's OOM kill is definitive, whatever the probes said while memory ran out.
+  if (term?.reason === 'OOMKilled') return false;
   const which = type === 'any' ? '(liveness|startup)' : type;
   if (events.some((e) => e.reason === 'Killing' && new RegExp(`failed ${which} probe`, 'i').test(e.message ?? ''))) return true;
   const failing = events.some((e) => e.reason === 'Unhealthy' && new RegExp(`^${which} probe failed`, 'i').test(e.message ?? ''));
