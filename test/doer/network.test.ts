@@ -391,3 +391,42 @@ describe('Services in front of batch pods', () => {
     expect(detect('network.service-no-endpoints', objects)).toEqual([]);
   });
 });
+
+describe('network.apps-fail-name-resolution', () => {
+  function dnsOutage(corednsReady: boolean) {
+    const coredns = deployment('coredns', {
+      namespace: 'kube-system', replicas: 2, labels: { 'k8s-app': 'kube-dns' },
+      podSpec: { containers: [{ name: 'coredns', image: 'registry.k8s.io/coredns/coredns:v1.11.1', ports: [{ containerPort: 53, name: 'dns', protocol: 'UDP' }] }] },
+      ...(corednsReady ? {} : { podStatus: notReadyStatus('coredns', 'registry.k8s.io/coredns/coredns:v1.11.1') }),
+    });
+    const dns = service('kube-dns', 'kube-system', { 'k8s-app': 'kube-dns' }, [{ name: 'dns', port: 53, targetPort: 53 }], { clusterIP: '10.96.0.10' });
+    const crashing = (i: number) => ({
+      phase: 'Running',
+      conditions: [{ type: 'Ready', status: 'False', lastTransitionTime: ago(900) }],
+      containerStatuses: [{
+        name: 'app', image: 'acme/orders:5', imageID: '', ready: false, restartCount: 9 + i, started: false,
+        state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off 5m0s restarting failed container=app pod=orders-7d9f8b6c5d-${i}` } },
+        lastState: { terminated: { exitCode: 1, reason: 'Error', message: 'panic: failed to connect to database: dial tcp: lookup postgres.data.svc.cluster.local on 10.96.0.10:53: read udp 10.244.1.7:41234->10.96.0.10:53: i/o timeout', startedAt: ago(120), finishedAt: ago(90) } },
+      }],
+    });
+    const orders = deployment('orders', { namespace: 'shop', replicas: 2, podSpec: { containers: [{ name: 'app', image: 'acme/orders:5' }] }, podStatus: crashing });
+    return [...healthyNodes(), ...coredns.all, dns, endpoints(dns, coredns.pods, [{ name: 'dns', port: 53 }]), ...orders.all];
+  }
+
+  it('names CoreDNS as the cause of the application crashes, with the lookup error quoted', () => {
+    const [d] = detect('network.apps-fail-name-resolution', dnsOutage(false));
+    expect(d.rootCause).toEqual({ kind: 'Deployment', namespace: 'kube-system', name: 'coredns' });
+    expect(d.affected).toContainEqual({ kind: 'Deployment', namespace: 'shop', name: 'orders' });
+    expect(d.evidence.join('\n')).toContain('lookup postgres.data.svc.cluster.local on 10.96.0.10:53');
+  });
+
+  it('is the first finding for the crashing application', () => {
+    const first = firstFindingFor(diagnoseObjects(dnsOutage(false)), 'Deployment', 'orders');
+    expect(first?.category).toBe('network');
+    expect(first?.rootCause).toEqual({ kind: 'Deployment', namespace: 'kube-system', name: 'coredns' });
+  });
+
+  it('stays quiet when cluster DNS is up (the lookup error is then the application\'s own)', () => {
+    expect(detect('network.apps-fail-name-resolution', dnsOutage(true))).toEqual([]);
+  });
+});
