@@ -32,6 +32,9 @@ describe('FailedScheduling message parsing', () => {
     expect(primaryReason(parseFitError('0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.')!)?.kind).toBe('unbound-pvc');
     expect(parseFitError('persistentvolumeclaim "data-db-0" not found')?.reasons[0]).toMatchObject({ kind: 'pvc-missing', claim: 'data-db-0' });
     expect(parseFitError('Successfully assigned default/x to node-1')).toBeUndefined();
+    // Volcano's pod conditions and events.
+    expect(primaryReason(parseFitError('pod group is not ready, 4 Pending, 4 minAvailable; Pending: 4 Unschedulable. Origin reason is llama-worker-0: 0/4 nodes are unavailable: 4 Insufficient nvidia.com/gpu.')!)).toMatchObject({ kind: 'insufficient', resource: 'nvidia.com/gpu', count: 4 });
+    expect(primaryReason(parseFitError('all nodes are unavailable: 3 node(s) pod number exceeded.')!)?.kind).toBe('too-many-pods');
   });
 });
 

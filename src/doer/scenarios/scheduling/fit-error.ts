@@ -9,7 +9,7 @@
  * Older releases: "node(s) didn't match node selector", "node(s) had taint {k: v}, that the pod
  * didn't tolerate", "node(s) had taints that the pod didn't tolerate"; pre-1.10:
  * "No nodes are available that match all of the following predicates:: Insufficient cpu (3), ...".
- * Volcano prints "0/4 nodes are unavailable: 4 Insufficient nvidia.com/gpu.".
+ * Volcano prints "0/4 nodes are unavailable: 4 Insufficient nvidia.com/gpu." or "all nodes are unavailable: ...".
  */
 
 export type ReasonKind =
@@ -119,7 +119,7 @@ export function parseFitError(message: string): FitError | undefined {
     });
     return { reasons };
   }
-  const head = /(\d+)\/(\d+) nodes are (?:un)?available:? ?(.*)$/.exec(text);
+  const head = /(?:(\d+)\/(\d+)|all) nodes are (?:un)?available:? ?(.*)$/.exec(text);
   if (!head) {
     // Pre-filter failures are printed without the node histogram (e.g. `persistentvolumeclaim "x" not found`).
     const reason = classifyReason(text.replace(/^.*?PreFilter plugin "?\w+"?:? ?/, ''));
@@ -140,7 +140,7 @@ export function parseFitError(message: string): FitError | undefined {
     const m = /^(\d+) (.*)$/.exec(item);
     reasons.push(m ? classifyReason(m[2], Number(m[1])) : classifyReason(item));
   }
-  return { total: Number(head[2]), reasons, preemption };
+  return { total: head[2] ? Number(head[2]) : undefined, reasons, preemption };
 }
 
 /** Reasons that only say the node is not meant for the pod; the pod may still fit elsewhere. */

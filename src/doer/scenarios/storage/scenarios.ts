@@ -61,7 +61,7 @@ const noStorageClass = claimScenario({
     if (claim.spec?.volumeName || state.storageClassNameOf(claim)) return undefined;
     const events = claimEvents(state, claim, ['FailedBinding'], /no persistent volumes available for this claim and no storage class is set/);
     if (events.length === 0 && !(state.hasKind('StorageClass') && state.hasKind('PersistentVolume'))) return undefined;
-    if (state.pvs.some((pv) => pv.status?.phase === 'Available' && !pv.spec?.storageClassName)) return undefined;
+    if ((volumesInPhase(state).get('Available') ?? []).some((pv) => !pv.spec?.storageClassName)) return undefined;
     return {
       rootCause: claimRef(claim),
       title: `Claim ${claimName(claim)} has no StorageClass and no volume to bind`,
@@ -77,6 +77,52 @@ const noStorageClass = claimScenario({
   },
 });
 
+const blockedCache = new WeakMap<ClusterState, Map<Pod, string>>();
+
+/** Pods the scheduler reports as "didn't find available persistent volumes to bind", with that evidence line. */
+function volumeBindingBlocked(state: ClusterState): Map<Pod, string> {
+  let blocked = blockedCache.get(state);
+  if (!blocked) {
+    blocked = new Map(unschedulablePods(state).filter((u) => u.primary.kind === 'volume-binding').map((u) => [u.pod, u.evidence]));
+    blockedCache.set(state, blocked);
+  }
+  return blocked;
+}
+
+const classVolumesCache = new WeakMap<ClusterState, Map<string, PersistentVolume[]>>();
+
+function volumesOfClass(state: ClusterState): Map<string, PersistentVolume[]> {
+  let index = classVolumesCache.get(state);
+  if (!index) {
+    index = new Map();
+    for (const pv of state.pvs) {
+      const name = pv.spec?.storageClassName ?? '';
+      const list = index.get(name);
+      if (list) list.push(pv);
+      else index.set(name, [pv]);
+    }
+    classVolumesCache.set(state, index);
+  }
+  return index;
+}
+
+const phaseCache = new WeakMap<ClusterState, Map<string, PersistentVolume[]>>();
+
+function volumesInPhase(state: ClusterState): Map<string, PersistentVolume[]> {
+  let index = phaseCache.get(state);
+  if (!index) {
+    index = new Map();
+    for (const pv of state.pvs) {
+      const phase = pv.status?.phase ?? '';
+      const list = index.get(phase);
+      if (list) list.push(pv);
+      else index.set(phase, [pv]);
+    }
+    phaseCache.set(state, index);
+  }
+  return index;
+}
+
 const noMatchingVolume = claimScenario({
   id: 'storage.no-matching-volume',
   title: 'No PersistentVolume matches the claim (static provisioning)',
@@ -91,14 +137,13 @@ const noMatchingVolume = claimScenario({
     const className = state.storageClassNameOf(claim);
     if (claim.spec?.volumeName || !className) return undefined;
     const sc = classOf(state, claim);
-    if (!sc && state.hasKind('StorageClass') && !state.pvs.some((pv) => pv.spec?.storageClassName === className)) return undefined;
+    if (!sc && state.hasKind('StorageClass') && !volumesOfClass(state).has(className)) return undefined;
     const bindingFailed = claimEvents(state, claim, ['FailedBinding'], /no persistent volumes available for this claim(?! and no storage class)/);
-    const podsBlocked = new Set(unschedulablePods(state).filter((u) => u.primary.kind === 'volume-binding').map((u) => u.pod));
-    const blocked = pods.filter((p) => podsBlocked.has(p));
+    const blocked = pods.filter((p) => volumeBindingBlocked(state).has(p));
     const staticClass = sc?.provisioner === 'kubernetes.io/no-provisioner';
     if (!bindingFailed.length && !blocked.length && !(staticClass && pods.length)) return undefined;
     const wanted = claim.spec?.resources?.requests?.storage;
-    const candidates = state.pvs.filter((pv) => pv.spec?.storageClassName === className);
+    const candidates = volumesOfClass(state).get(className) ?? [];
     const available = candidates.filter((pv) => pv.status?.phase === 'Available');
     return {
       rootCause: claimRef(claim),
@@ -107,7 +152,7 @@ const noMatchingVolume = claimScenario({
         `Claim ${claimName(claim)} needs ${wanted ?? '?'} (${(claim.spec?.accessModes ?? []).join(',')}) from class ${className}, which ` +
         `${staticClass ? 'does not provision volumes' : 'did not provide one'}; ${available.length} Available volume(s) of that class exist and none fits.`,
       cause: `no Available PersistentVolume of class ${className} fits`,
-      evidence: [...bindingFailed.slice(0, 1).map((e) => eventLine(claim, e)), ...blocked.slice(0, 1).map((p) => unschedulablePods(state).find((u) => u.pod === p)!.evidence),
+      evidence: [...bindingFailed.slice(0, 1).map((e) => eventLine(claim, e)), ...blocked.slice(0, 1).map((p) => volumeBindingBlocked(state).get(p)!),
         `PersistentVolumes of class ${className}: ${candidates.map((pv) => `${pv.metadata.name} (${pv.spec?.capacity?.storage ?? '?'}, ${pv.status?.phase})`).join(', ') || 'none'}`],
       remediation: [`create a PersistentVolume of class ${className} with ≥ ${wanted ?? 'the requested'} capacity${staticClass ? ' on a node the pod can run on' : ''}`, `or recreate claim ${claim.metadata.name} with a smaller request / a provisioning StorageClass`],
       confidence: 0.88,
@@ -352,7 +397,7 @@ const releasedVolume = claimScenario({
   minAgeSeconds: 60,
   match(state, claim) {
     const ns = claim.metadata.namespace;
-    const pv = state.pvs.find((v) => v.status?.phase === 'Released' && (v.metadata.name === claim.spec?.volumeName || (v.spec?.claimRef?.name === claim.metadata.name && v.spec?.claimRef?.namespace === ns)));
+    const pv = (volumesInPhase(state).get('Released') ?? []).find((v) => (v.metadata.name === claim.spec?.volumeName || (v.spec?.claimRef?.name === claim.metadata.name && v.spec?.claimRef?.namespace === ns)));
     if (!pv) return undefined;
     return {
       rootCause: refOf(pv),
