@@ -56,6 +56,8 @@ interface PodRuntime {
   /** Set when the kubelet evicted or rejected the pod: it is terminal from then on. */
   terminal?: { reason: string; message: string };
   killing?: boolean;
+  /** True while the kubelet writes this pod's status. */
+  writing?: boolean;
 }
 
 interface NodeRuntime {
@@ -120,7 +122,8 @@ export class KubeletFleet {
         this.pods.delete(key);
         return;
       }
-      if (pod.spec?.nodeName) this.queue.add(key);
+      // Our own status writes (delivered while we write) need no new sync.
+      if (pod.spec?.nodeName && !this.pods.get(key)?.writing) this.queue.add(key);
     });
     this.unwatch.push(faults.onChange(() => this.resyncAll()));
   }
@@ -590,45 +593,51 @@ export class KubeletFleet {
         lastState: last ? { terminated: { exitCode: last.exitCode, reason: last.reason, startedAt: time(last.startedAt), finishedAt: time(last.finishedAt), containerID: s?.containerID } } : {},
       };
     };
-    this.ctx.store.mutate(resourceTypes.pods, pod.metadata.namespace, pod.metadata.name, (obj) => {
-      const status = (obj.status ?? {}) as Record<string, unknown> & { conditions?: Condition[] };
-      let conditions = status.conditions;
-      conditions = setCondition(conditions, { type: 'PodReadyToStartContainers', status: rt.sandboxReady && !terminal ? 'True' : 'False', lastProbeTime: null }, now);
-      conditions = setCondition(conditions, { type: 'Initialized', status: rt.initDone || !(spec.initContainers?.length) ? 'True' : 'False', lastProbeTime: null }, now);
-      conditions = setCondition(conditions, allReady && !terminal ? { type: 'Ready', status: 'True', lastProbeTime: null } : { type: 'Ready', status: 'False', reason: notReadyReason, message: notReadyMessage, lastProbeTime: null }, now);
-      conditions = setCondition(conditions, allReady && !terminal ? { type: 'ContainersReady', status: 'True', lastProbeTime: null } : { type: 'ContainersReady', status: 'False', reason: notReadyReason, message: notReadyMessage, lastProbeTime: null }, now);
-      conditions = setCondition(conditions, { type: 'PodScheduled', status: 'True', lastProbeTime: null }, now);
-      if (rt.terminal?.reason === 'Evicted') conditions = setCondition(conditions, { type: 'DisruptionTarget', status: 'True', reason: 'TerminationByKubelet', message: rt.terminal.message }, now);
-      for (const c of conditions) if (c.message === undefined) delete c.message;
-      for (const c of conditions) if (c.reason === undefined) delete c.reason;
-      status.conditions = conditions;
-      status.phase = phase;
-      status.hostIP = this.nodeIP(node.name);
-      status.hostIPs = [{ ip: status.hostIP }];
-      if (rt.podIP) {
-        status.podIP = rt.podIP;
-        status.podIPs = [{ ip: rt.podIP }];
-      }
-      status.startTime ??= rfc3339(now);
-      status.qosClass ??= qosClass(pod);
-      if (rt.terminal) {
-        status.reason = rt.terminal.reason;
-        status.message = rt.terminal.message;
-      }
-      if (spec.initContainers?.length) {
-        status.initContainerStatuses = spec.initContainers.map((c) => ({
-          name: c.name,
-          image: c.image,
-          imageID: '',
-          ready: rt.initDone,
-          restartCount: 0,
-          started: false,
-          state: rt.initDone ? { terminated: { exitCode: 0, reason: 'Completed', startedAt: time(now), finishedAt: time(now) } } : { waiting: { reason: 'PodInitializing' } },
-        }));
-      }
-      status.containerStatuses = (spec.containers ?? []).map(containerStatus);
-      obj.status = status;
-    });
+    // Our own write comes back through the pod watch; `writing` tells the listener to ignore it.
+    rt.writing = true;
+    try {
+      this.ctx.store.mutate(resourceTypes.pods, pod.metadata.namespace, pod.metadata.name, (obj) => {
+        const status = (obj.status ?? {}) as Record<string, unknown> & { conditions?: Condition[] };
+        let conditions = status.conditions;
+        conditions = setCondition(conditions, { type: 'PodReadyToStartContainers', status: rt.sandboxReady && !terminal ? 'True' : 'False', lastProbeTime: null }, now);
+        conditions = setCondition(conditions, { type: 'Initialized', status: rt.initDone || !(spec.initContainers?.length) ? 'True' : 'False', lastProbeTime: null }, now);
+        conditions = setCondition(conditions, allReady && !terminal ? { type: 'Ready', status: 'True', lastProbeTime: null } : { type: 'Ready', status: 'False', reason: notReadyReason, message: notReadyMessage, lastProbeTime: null }, now);
+        conditions = setCondition(conditions, allReady && !terminal ? { type: 'ContainersReady', status: 'True', lastProbeTime: null } : { type: 'ContainersReady', status: 'False', reason: notReadyReason, message: notReadyMessage, lastProbeTime: null }, now);
+        conditions = setCondition(conditions, { type: 'PodScheduled', status: 'True', lastProbeTime: null }, now);
+        if (rt.terminal?.reason === 'Evicted') conditions = setCondition(conditions, { type: 'DisruptionTarget', status: 'True', reason: 'TerminationByKubelet', message: rt.terminal.message }, now);
+        for (const c of conditions) if (c.message === undefined) delete c.message;
+        for (const c of conditions) if (c.reason === undefined) delete c.reason;
+        status.conditions = conditions;
+        status.phase = phase;
+        status.hostIP = this.nodeIP(node.name);
+        status.hostIPs = [{ ip: status.hostIP }];
+        if (rt.podIP) {
+          status.podIP = rt.podIP;
+          status.podIPs = [{ ip: rt.podIP }];
+        }
+        status.startTime ??= rfc3339(now);
+        status.qosClass ??= qosClass(pod);
+        if (rt.terminal) {
+          status.reason = rt.terminal.reason;
+          status.message = rt.terminal.message;
+        }
+        if (spec.initContainers?.length) {
+          status.initContainerStatuses = spec.initContainers.map((c) => ({
+            name: c.name,
+            image: c.image,
+            imageID: '',
+            ready: rt.initDone,
+            restartCount: 0,
+            started: false,
+            state: rt.initDone ? { terminated: { exitCode: 0, reason: 'Completed', startedAt: time(now), finishedAt: time(now) } } : { waiting: { reason: 'PodInitializing' } },
+          }));
+        }
+        status.containerStatuses = (spec.containers ?? []).map(containerStatus);
+        obj.status = status;
+      });
+    } finally {
+      rt.writing = false;
+    }
   }
 
   private nodeIP(name: string): string {
