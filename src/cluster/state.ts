@@ -64,11 +64,17 @@ export class ClusterState {
   private readonly eventsByObject = new Map<string, Event[]>();
   private readonly presentKinds: Set<string>;
 
-  constructor(objects: readonly KubeObject[], options: { now?: number; kindsRead?: Iterable<string> } = {}) {
+  /**
+   * `now` fixes the instant; otherwise it is the newest timestamp in the objects, or `notBefore`
+   * (the wall clock, for live clusters) when that is later — a simulated or skewed cluster may
+   * run ahead of the local clock, and ages must be measured in the cluster's own time.
+   */
+  constructor(objects: readonly KubeObject[], options: { now?: number; notBefore?: number; kindsRead?: Iterable<string> } = {}) {
     for (const obj of objects) this.add(obj);
     for (const events of this.eventsByObject.values()) events.sort((a, b) => timeOf(b) - timeOf(a));
     this.presentKinds = new Set(options.kindsRead ?? this.byKind.keys());
-    this.now = options.now ?? this.latestTimestamp();
+    // A snapshot without any timestamp can only be read against the local clock.
+    this.now = options.now ?? (Math.max(this.latestTimestamp(), options.notBefore ?? 0) || Date.now());
   }
 
   private add(obj: KubeObject): void {
@@ -107,7 +113,7 @@ export class ClusterState {
         if (t) latest = Math.max(latest, Date.parse(t));
       }
     }
-    return latest || Date.now();
+    return latest;
   }
 
   /** Whether the source read this kind at all (an empty list counts as read). */

@@ -23,7 +23,7 @@ export async function readCluster(options: LiveOptions & { files?: string[] }): 
   }
   const loaded = await loadLive(options);
   return {
-    state: new ClusterState(loaded.objects, { now: Date.now(), kindsRead: loaded.kinds }),
+    state: new ClusterState(loaded.objects, { notBefore: Date.now(), kindsRead: loaded.kinds }),
     source: { type: 'live', name: loaded.server },
     notes: loaded.notes,
   };
