@@ -69,7 +69,6 @@ export function issueScenario<K extends string>(spec: {
   title: string;
   description: string;
   hops?: number;
-  needs?: string[];
   /** A symptom another finding may explain (folded into it when that finding covers the pods). */
   consequence?: boolean;
   kind: K;
@@ -83,7 +82,6 @@ export function issueScenario<K extends string>(spec: {
     title: spec.title,
     description: spec.description,
     ...(spec.hops ? { hops: spec.hops } : {}),
-    ...(spec.needs ? { needs: spec.needs } : {}),
     ...(spec.consequence ? { consequence: true } : {}),
     detect(state) {
       const issues = spec.classify(state).filter((i) => i.kind === spec.kind);
@@ -114,8 +112,7 @@ function toDetection(group: IssueGroup, report: IssueReport): Detection {
   const podRefs = pods.map((p) => ({ kind: 'Pod', namespace: p.metadata.namespace ?? 'default', name: p.metadata.name }));
   const workloads = group.workloads.filter((w) => w.kind !== 'Pod');
   const severities = group.issues.map((i) => i.severity).filter((s): s is Severity => !!s);
-  const evidence = [...(report.chain ?? [])];
-  for (const issue of group.issues) for (const line of issue.evidence) if (!evidence.includes(line)) evidence.push(line);
+  const evidence = [...new Set([...(report.chain ?? []), ...group.issues.flatMap((i) => i.evidence)])];
   return {
     resource: podRefs[0],
     rootCause: group.rootCause,
@@ -137,9 +134,7 @@ function mostSevere(severities: Severity[]): Severity {
 }
 
 function uniquePods(issues: ContainerIssue[]): Pod[] {
-  const pods: Pod[] = [];
-  for (const i of issues) if (!pods.includes(i.pod)) pods.push(i.pod);
-  return pods;
+  return [...new Set(issues.map((i) => i.pod))];
 }
 
 // ---- container facts --------------------------------------------------------------------------
