@@ -107,7 +107,8 @@ const MIN_DURATION_S = 600;
 const MAX_DURATION_S = 24 * 3600;
 
 /**
- * The seedable gang workload: sizes drawn from GANG_SIZE_MIX; a gang of ≤ 32 accelerators
+ * The seedable gang workload: sizes drawn from GANG_SIZE_MIX (sizes above the cluster's
+ * capacity left out, the rest renormalised); a gang of ≤ 32 accelerators
  * uses 4-accelerator pods half of the time, otherwise one pod per whole node; run times
  * exponential (mean 2 h, clipped to 10 min..24 h); Poisson arrivals whose rate makes the
  * offered load `load` × capacity.
@@ -115,14 +116,18 @@ const MAX_DURATION_S = 24 * 3600;
 export function generateGangWorkload(options: GangWorkloadOptions): GangJob[] {
   const rng = new SeededRandom(options.seed);
   const perNode = options.acceleratorsPerNode;
-  const meanSize = GANG_SIZE_MIX.reduce((sum, [size, p]) => sum + size * p, 0);
+  // sizes the cluster cannot hold at all would only wait forever: leave them out
+  const fitting = GANG_SIZE_MIX.filter(([size]) => size <= options.capacity);
+  const mix = (fitting.length > 0 ? fitting : GANG_SIZE_MIX.slice(0, 1)).map(([size, p]) => [size, p] as const);
+  const weight = mix.reduce((sum, [, p]) => sum + p, 0);
+  const meanSize = mix.reduce((sum, [size, p]) => sum + (size * p) / weight, 0);
   const arrivalRate = (options.load * options.capacity) / (meanSize * MEAN_DURATION_S);
   const jobs: GangJob[] = [];
   let clock = 0;
   for (let id = 0; id < options.gangs; id++) {
     clock += rng.exponential(1 / arrivalRate);
-    let pick = rng.next();
-    const size = GANG_SIZE_MIX.find(([, p]) => (pick -= p) < 0)?.[0] ?? GANG_SIZE_MIX.at(-1)![0];
+    let pick = rng.next() * weight;
+    const size = mix.find(([, p]) => (pick -= p) < 0)?.[0] ?? mix.at(-1)![0];
     const accelerators = Math.max(size, perNode);
     const perPod = accelerators <= 32 && perNode >= 8 && rng.next() < 0.5 ? perNode / 2 : perNode;
     const pod: PodRequest = {
