@@ -185,6 +185,31 @@ describe('healthy and noisy-but-harmless clusters produce no critical or warning
     expect(loudFindings(objects)).toEqual([]);
   });
 
+  it('a namespace locked down by default-deny NetworkPolicies with allow rules for its clients and DNS', () => {
+    const objects = [
+      ...healthyShop(),
+      obj('NetworkPolicy', 'networking.k8s.io/v1', 'default-deny', 'shop', { spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } }),
+      obj('NetworkPolicy', 'networking.k8s.io/v1', 'allow-ingress-controller', 'shop', {
+        spec: { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }], ports: [{ protocol: 'TCP', port: 8080 }] }] },
+      }),
+      obj('NetworkPolicy', 'networking.k8s.io/v1', 'allow-dns', 'shop', {
+        spec: { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }], ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] }] },
+      }),
+    ];
+    expect(loudFindings(objects)).toEqual([]);
+  });
+
+  it('a Job running for ten minutes, and a Forbid CronJob whose current run is young', () => {
+    const j = job('reindex', 'search', { startedAgo: 600, status: { active: 1 } });
+    const spec = { containers: [{ name: 'main', image: 'busybox:1.36' }] };
+    const running = obj('Pod', 'v1', 'reindex-k2j4h', 'search', { spec: { ...spec, nodeName: 'node-1', restartPolicy: 'Never' }, status: runningStatus(spec) }, { ownerReferences: [ownerRef(j)], labels: { 'job-name': 'reindex' }, creationTimestamp: ago(600) });
+    const cron = cronJob('sync', 'search', { concurrencyPolicy: 'Forbid', schedule: '*/30 * * * *' }, { lastScheduleTime: ago(240) });
+    const current = job('sync-29401440', 'search', { owner: cron, startedAgo: 240, status: { active: 1 } });
+    (cron.status as Json).active = [{ kind: 'Job', namespace: 'search', name: current.metadata.name, uid: current.metadata.uid, apiVersion: 'batch/v1' }];
+    const currentPod = obj('Pod', 'v1', 'sync-29401440-x9z8y', 'search', { spec: { ...spec, nodeName: 'node-2', restartPolicy: 'OnFailure' }, status: runningStatus(spec) }, { ownerReferences: [ownerRef(current)], labels: { 'job-name': current.metadata.name }, creationTimestamp: ago(240) });
+    expect(loudFindings([...healthyNodes(), j, running, cron, current, currentPod])).toEqual([]);
+  });
+
   it('a LoadBalancer Service that got its address', () => {
     const web = deployment('web', { namespace: 'edge', replicas: 2 });
     const lb = service('web', 'edge', { app: 'web' }, [{ port: 80, targetPort: 80, nodePort: 31380 }], { type: 'LoadBalancer' });
