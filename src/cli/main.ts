@@ -1,14 +1,26 @@
 import { Command, CommanderError } from 'commander';
 import { NakhodaError } from '../errors.js';
-import { registerAutoscale } from './autoscale.js';
-import { registerDemo } from './demo.js';
-import { registerDiagnose } from './diagnose.js';
-import { registerScenarios } from './scenarios.js';
-import { registerSchedule } from './schedule.js';
-import { registerSim } from './sim.js';
+type Register = (program: Command) => void;
 
-/** Every command registers itself here; each lives in its own file under src/cli. */
-const commands: Array<(program: Command) => void> = [registerAutoscale, registerDemo, registerDiagnose, registerScenarios, registerSchedule, registerSim];
+/**
+ * Every command, by name, with the module that registers it (one file per command). Modules
+ * are loaded on demand: `nakhoda diagnose` should not pay for loading the simulator.
+ */
+const commands: Record<string, () => Promise<Register>> = {
+  autoscale: async () => (await import('./autoscale.js')).registerAutoscale,
+  demo: async () => (await import('./demo.js')).registerDemo,
+  diagnose: async () => (await import('./diagnose.js')).registerDiagnose,
+  scenarios: async () => (await import('./scenarios.js')).registerScenarios,
+  schedule: async () => (await import('./schedule.js')).registerSchedule,
+  sim: async () => (await import('./sim.js')).registerSim,
+};
+
+/** The command named on the command line, or all of them (for help and unknown commands). */
+function commandsFor(argv: string[]): Array<() => Promise<Register>> {
+  const name = argv.slice(2).find((arg) => !arg.startsWith('-'));
+  const one = name !== undefined ? commands[name] : undefined;
+  return one ? [one] : Object.values(commands);
+}
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('nakhoda')
@@ -18,8 +30,8 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   // kubectl runs plugins as kubectl-nakhoda; show that name in help.
   if (argv[1]?.endsWith('kubectl-nakhoda')) program.name('kubectl nakhoda');
-  for (const register of commands) register(program);
   try {
+    for (const load of commandsFor(argv)) (await load())(program);
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
@@ -38,8 +50,7 @@ function reportError(err: unknown, debug: boolean): number {
     return err.exitCode;
   }
   const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`error: ${message.split('\n')[0]}\n`);
+  process.stderr.write(`error: ${message.split('\n')[0]} (unexpected; run with --debug for details)\n`);
   if (debug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
-  else process.stderr.write('(unexpected error; run with --debug for details)\n');
   return 1;
 }
