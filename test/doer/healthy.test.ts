@@ -210,6 +210,36 @@ describe('healthy and noisy-but-harmless clusters produce no critical or warning
     expect(loudFindings([...healthyNodes(), j, running, cron, current, currentPod])).toEqual([]);
   });
 
+  it('a kubeadm control plane: static pods, kube-proxy, CoreDNS behind kube-dns, the kubernetes Service, metrics-server', () => {
+    const cp = node('control-plane-1', { labels: { 'node-role.kubernetes.io/control-plane': '' }, taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] });
+    const staticSpec = (name: string, image: string) => ({ containers: [{ name, image }], hostNetwork: true, nodeName: 'control-plane-1', priorityClassName: 'system-node-critical' });
+    const staticPods = [['etcd', 'registry.k8s.io/etcd:3.5.15-0'], ['kube-apiserver', 'registry.k8s.io/kube-apiserver:v1.31.2'], ['kube-controller-manager', 'registry.k8s.io/kube-controller-manager:v1.31.2'], ['kube-scheduler', 'registry.k8s.io/kube-scheduler:v1.31.2']].map(([name, image]) =>
+      obj('Pod', 'v1', `${name}-control-plane-1`, 'kube-system', { spec: staticSpec(name, image), status: runningStatus(staticSpec(name, image)) }, {
+        labels: { component: name, tier: 'control-plane' },
+        annotations: { 'kubernetes.io/config.mirror': 'b1f2a3c4d5e6', 'kubernetes.io/config.source': 'file' },
+        ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: 'control-plane-1', uid: cp.metadata.uid, controller: true }],
+      }));
+    const proxySpec = { containers: [{ name: 'kube-proxy', image: 'registry.k8s.io/kube-proxy:v1.31.2' }], hostNetwork: true, tolerations: [{ operator: 'Exists' }] };
+    const proxy = obj('DaemonSet', 'apps/v1', 'kube-proxy', 'kube-system', {
+      spec: { selector: { matchLabels: { 'k8s-app': 'kube-proxy' } }, template: { metadata: { labels: { 'k8s-app': 'kube-proxy' } }, spec: proxySpec }, updateStrategy: { type: 'RollingUpdate' } },
+      status: { desiredNumberScheduled: 4, currentNumberScheduled: 4, numberReady: 4, numberAvailable: 4, numberMisscheduled: 0, updatedNumberScheduled: 4 },
+    });
+    const proxyPods = ['control-plane-1', 'node-1', 'node-2', 'node-3'].map((n) => obj('Pod', 'v1', `kube-proxy-${n}`, 'kube-system', { spec: { ...proxySpec, nodeName: n }, status: runningStatus(proxySpec) }, { labels: { 'k8s-app': 'kube-proxy' }, ownerReferences: [ownerRef(proxy)] }));
+    const corednsSpec = { containers: [{ name: 'coredns', image: 'registry.k8s.io/coredns/coredns:v1.11.3', ports: [{ containerPort: 53, name: 'dns', protocol: 'UDP' }, { containerPort: 53, name: 'dns-tcp', protocol: 'TCP' }, { containerPort: 9153, name: 'metrics', protocol: 'TCP' }], readinessProbe: { httpGet: { path: '/ready', port: 8181 } }, livenessProbe: { httpGet: { path: '/health', port: 8080 } } }] };
+    const coredns = deployment('coredns', { namespace: 'kube-system', replicas: 2, labels: { 'k8s-app': 'kube-dns' }, podSpec: corednsSpec });
+    const kubeDns = service('kube-dns', 'kube-system', { 'k8s-app': 'kube-dns' }, [{ name: 'dns', port: 53, targetPort: 53 }, { name: 'dns-tcp', port: 53, targetPort: 53 }, { name: 'metrics', port: 9153, targetPort: 9153 }], { clusterIP: '10.96.0.10' });
+    kubeDns.metadata.labels = { 'k8s-app': 'kube-dns', 'kubernetes.io/name': 'CoreDNS' };
+    const apiService = service('kubernetes', 'default', undefined, [{ name: 'https', port: 443, targetPort: 6443 }], { clusterIP: '10.96.0.1' });
+    const apiEndpoints = obj('Endpoints', 'v1', 'kubernetes', 'default', { subsets: [{ addresses: [{ ip: '10.0.0.5' }], ports: [{ name: 'https', port: 6443, protocol: 'TCP' }] }] });
+    const metricsServer = deployment('metrics-server', { namespace: 'kube-system', replicas: 1, labels: { 'k8s-app': 'metrics-server' }, podSpec: { containers: [{ name: 'metrics-server', image: 'registry.k8s.io/metrics-server/metrics-server:v0.7.2', ports: [{ containerPort: 10250, name: 'https', protocol: 'TCP' }] }] } });
+    const msService = service('metrics-server', 'kube-system', { 'k8s-app': 'metrics-server' }, [{ name: 'https', port: 443, targetPort: 'https' }]);
+    const objects = [
+      cp, ...staticPods, proxy, ...proxyPods, ...coredns.all, kubeDns, endpoints(kubeDns, coredns.pods, [{ name: 'dns', port: 53 }]),
+      apiService, apiEndpoints, ...metricsServer.all, msService, endpoints(msService, metricsServer.pods, [{ name: 'https', port: 10250 }]), ...healthyShop(),
+    ];
+    expect(loudFindings(objects)).toEqual([]);
+  });
+
   it('a LoadBalancer Service that got its address', () => {
     const web = deployment('web', { namespace: 'edge', replicas: 2 });
     const lb = service('web', 'edge', { app: 'web' }, [{ port: 80, targetPort: 80, nodePort: 31380 }], { type: 'LoadBalancer' });
