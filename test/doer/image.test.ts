@@ -212,9 +212,9 @@ const CASES: Case[] = [
   },
   {
     id: 'image.pull-failed',
-    positive: () => pullFailure('shop/api:1.4', 'rpc error: code = Unknown desc = failed to pull and unpack image "docker.io/shop/api:1.4": failed to extract layer sha256:5d20c808ce19: write /var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/412/fs/usr/lib/libLLVM.so: no space left on device: unknown'),
+    positive: () => pullFailure('registry.example.com/shop/api:1.4', 'rpc error: code = Unknown desc = Error response from daemon: received unexpected HTTP status: 500 Internal Server Error'),
     rootCause: { kind: 'Deployment', namespace: 'shop', name: 'api' },
-    evidence: 'no space left on device',
+    evidence: '500 Internal Server Error',
     negative: healthy,
   },
 ];
@@ -329,5 +329,13 @@ describe('image: a pull that fails on one node while other nodes run the image',
     const [d] = detect('image.registry-unreachable', [...failing.objects, ...running.all]);
     expect(d.rootCause).toEqual({ kind: 'Node', name: 'node-1' });
     expect(d.evidence.join('\n')).toContain('which runs on node(s) node-2');
+  });
+});
+
+describe('image: a node whose image filesystem is full', () => {
+  it('is named when unpacking fails with "no space left on device"', () => {
+    const { objects } = pullFailure('shop/api:1.4', 'rpc error: code = Unknown desc = failed to pull and unpack image "docker.io/shop/api:1.4": failed to extract layer sha256:5d20c808ce19: write /var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/412/fs/usr/lib/libLLVM.so: no space left on device: unknown');
+    const [d] = detect('image.pull-failed', objects);
+    expect(d.rootCause).toEqual({ kind: 'Node', name: 'node-1' });
   });
 });

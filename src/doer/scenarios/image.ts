@@ -118,7 +118,10 @@ function classifyContainer(state: ClusterState, pod: Pod, c: ContainerView): Con
   if (node && NODE_SIDE_KINDS.has(kind)) {
     // A public registry does not go missing, and an image other nodes pulled exists: the node's network is at fault.
     const pulledElsewhere = nodesRunningImage(state, image).filter((n) => n !== node);
-    if (pulledElsewhere.length > 0) {
+    if (/no space left on device/i.test(text)) {
+      rootCause = { kind: 'Node', name: node };
+      evidence.push(`Node ${node}: its image filesystem is full ("no space left on device" while unpacking)`);
+    } else if (pulledElsewhere.length > 0) {
       rootCause = { kind: 'Node', name: node };
       evidence.push(`Node ${node}: fails to pull "${image}", which runs on node(s) ${pulledElsewhere.slice(0, 3).join(', ')}: the problem is this node's DNS, proxy, egress or disk`);
     } else if (kind !== 'pull-failed' && PUBLIC_REGISTRIES.has(registryHost(image))) {
@@ -526,9 +529,10 @@ const SPECS: ImageScenarioSpec[] = [
     kind: 'pull-failed', severity: 'critical', title: 'Image pull fails',
     description:
       'ErrImagePull / ImagePullBackOff whose error text matches no more specific cause. Evidence: the waiting state and "Failed to pull image" events. ' +
+      'When the node\'s disk is full ("no space left on device") or other nodes run the same image, the Node is named. ' +
       'Fix: read the quoted registry error; check the image reference, credentials and registry reachability.',
     report: (g) => ({
-      title: `${workloadLabel(g.workloads[0])} cannot pull ${images(g)}`,
+      title: g.rootCause.kind === 'Node' ? `Node ${g.rootCause.name} cannot pull ${images(g)}` : `${workloadLabel(g.workloads[0])} cannot pull ${images(g)}`,
       explanation: `${subject(g)} are stuck pulling ${images(g)}; the kubelet's error is quoted in the evidence.`,
       remediation: fixImage(g, 'correct the image if needed'),
     }),
