@@ -168,6 +168,13 @@ describe.skipIf(PROMETHEUS === '')('nakhoda autoscale run (live, simulator + rea
   });
 
   it('scales the deployment up under load and back down after it, explaining each step, without flapping', async () => {
+    // Start once Prometheus has scraped the endpoint, so metrics are present from the first sync.
+    const query = `${prometheusUrl}/api/v1/query?query=${encodeURIComponent('vllm:num_requests_waiting')}`;
+    for (let i = 0; i < 40; i++) {
+      const body = (await fetch(query).then((r) => r.json())) as { data?: { result?: unknown[] } };
+      if ((body.data?.result?.length ?? 0) > 0) break;
+      await sleep(250);
+    }
     const client = KubernetesObjectApi.makeApiClient(kubeConfig);
     await client.create({
       apiVersion: 'autoscaling.nakhoda.io/v1alpha1',
@@ -222,6 +229,8 @@ describe.skipIf(PROMETHEUS === '')('nakhoda autoscale run (live, simulator + rea
       message: string;
       source: { component: string };
     }>;
+    // Prometheus had the metrics throughout: no hold was announced.
+    expect(events.filter((e) => e.reason === 'MetricsUnavailable').map((e) => e.message)).toEqual([]);
     const rescales = events.filter((e) => e.reason === 'SuccessfulRescale');
     // Every size the deployment went through was explained by an event.
     for (const size of history.slice(1)) expect(rescales.some((e) => e.message.startsWith(`New size: ${size};`)), `New size: ${size}`).toBe(true);

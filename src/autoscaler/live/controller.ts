@@ -153,7 +153,11 @@ export async function startController(options: ControllerOptions): Promise<Runni
       readyReplicas: target.readyReplicas,
       sloTtftSeconds: spec.sloTtftSeconds,
     });
-    entry.memory = built.memory;
+    // Rates need two scrapes: the first one with data only records the counters. An empty
+    // scrape keeps the previous counters, so the next increase spans the gap.
+    const firstScrape = entry.memory === undefined && fetched.samples.length > 0;
+    if (fetched.samples.length > 0) entry.memory = built.memory;
+    if (firstScrape) return;
     const decision = entry.policy.decide(built.observation);
     const reason = fetched.problem && decision.held ? `${decision.reason} (${fetched.problem})` : decision.reason;
     const targetName = `${spec.scaleTargetRef.kind}/${spec.scaleTargetRef.name}`;
