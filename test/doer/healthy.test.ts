@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { KubeObject, Pod } from '../../src/cluster/types.js';
-import { ago, deployment, event, diagnoseObjects, healthyNodes, node, obj, ownerRef, runningStatus } from './fixtures.js';
+import { SCENARIOS } from '../../src/doer/scenarios/index.js';
+import { ago, deployment, event, diagnoseObjects, healthyNodes, node, obj, ownerRef, runningStatus, stateOf } from './fixtures.js';
 import { cronJob, diagnoseExample, endpoints, exampleExists, hpa, hpaCondition, ingress, job, jobCondition, jobPod, pdb, service } from './controller-fixtures.js';
 
 type Json = Record<string, unknown>;
@@ -255,4 +256,16 @@ describe('healthy and noisy-but-harmless clusters produce no critical or warning
       expect(report.findings.filter((f) => f.severity !== 'info').map((f) => f.scenario)).toEqual([]);
     },
   );
+});
+
+describe('network, rollout, job and autoscaling scenarios on skeletal objects', () => {
+  it('do not throw on objects that carry only kind and metadata (partial exports, old API versions)', () => {
+    const kinds = ['Service', 'Endpoints', 'Ingress', 'IngressClass', 'NetworkPolicy', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Pod', 'Node', 'VerticalPodAutoscaler'];
+    const bare = kinds.map((kind) => obj(kind, 'v1', `bare-${kind.toLowerCase()}`, kind === 'Node' || kind === 'IngressClass' ? undefined : 'default'));
+    const events = bare.map((o) => obj('Event', 'v1', `${o.metadata.name}.1`, 'default', { involvedObject: { kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace }, reason: 'FailedCreate' }));
+    const state = stateOf([...bare, ...events]);
+    for (const scenario of SCENARIOS.filter((s) => ['network', 'rollout', 'job', 'autoscaling'].includes(s.category))) {
+      expect(() => scenario.detect(state), scenario.id).not.toThrow();
+    }
+  });
 });

@@ -247,7 +247,8 @@ const pinnedAtMax: Scenario = {
     for (const hpa of state.hpas) {
       const limited = hpaCondition(hpa, 'ScalingLimited');
       if (limited?.status !== 'True' || limited.reason !== 'TooManyReplicas') continue;
-      if ((hpa.status?.currentReplicas ?? 0) < hpa.spec!.maxReplicas) continue;
+      const max = hpa.spec?.maxReplicas;
+      if (max === undefined || (hpa.status?.currentReplicas ?? 0) < max) continue;
       if (ageSeconds(state, limited.lastTransitionTime) < PINNED_SECONDS) continue;
       const ref = refOf(hpa);
       const metrics = (hpa.status?.currentMetrics ?? [])
@@ -257,13 +258,13 @@ const pinnedAtMax: Scenario = {
         resource: ref,
         rootCause: ref,
         affected: targetRefOf(hpa) ? [targetRefOf(hpa)!] : [],
-        title: `HPA ${displayName(ref)} has been at maxReplicas=${hpa.spec!.maxReplicas} since ${limited.lastTransitionTime}`,
-        explanation: `The HPA wants ${hpa.status?.desiredReplicas ?? 'more'} replicas but is capped at ${hpa.spec!.maxReplicas}; the workload is running above its target utilization.`,
+        title: `HPA ${displayName(ref)} has been at maxReplicas=${max} since ${limited.lastTransitionTime}`,
+        explanation: `The HPA wants ${hpa.status?.desiredReplicas ?? 'more'} replicas but is capped at ${max}; the workload is running above its target utilization.`,
         evidence: [
           `${label(ref)}: ${conditionText(limited)}`,
-          `${label(ref)}: spec.minReplicas=${hpa.spec?.minReplicas ?? 1} maxReplicas=${hpa.spec!.maxReplicas} status.currentReplicas=${hpa.status?.currentReplicas} desiredReplicas=${hpa.status?.desiredReplicas}${metrics ? ` currentMetrics: ${metrics}` : ''}`,
+          `${label(ref)}: spec.minReplicas=${hpa.spec?.minReplicas ?? 1} maxReplicas=${max} status.currentReplicas=${hpa.status?.currentReplicas} desiredReplicas=${hpa.status?.desiredReplicas}${metrics ? ` currentMetrics: ${metrics}` : ''}`,
         ],
-        remediation: [kubectl(ref.namespace, `patch hpa ${ref.name} -p '{"spec":{"maxReplicas":${hpa.spec!.maxReplicas * 2}}}'`)],
+        remediation: [kubectl(ref.namespace, `patch hpa ${ref.name} -p '{"spec":{"maxReplicas":${max * 2}}}'`)],
         confidence: 0.7,
       });
     }
@@ -308,7 +309,8 @@ const multipleHpas: Scenario = {
       const newest = refOf(sorted[sorted.length - 1]);
       if (seen.has(refKey(newest))) continue;
       seen.add(refKey(newest));
-      const target = targetRefOf(sorted[0])!;
+      const target = targetRefOf(sorted[0]);
+      if (!target) continue;
       detections.push({
         resource: newest,
         rootCause: newest,

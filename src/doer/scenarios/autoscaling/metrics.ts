@@ -155,7 +155,8 @@ const rescaleFailed: Scenario = {
       const found = complaint(state, hpa, ['FailedRescale', 'FailedUpdateScale'], /./);
       if (!found) continue;
       const ref = refOf(hpa);
-      const target = targetRefOf(hpa)!;
+      const target = targetRefOf(hpa);
+      if (!target) continue;
       const error = /error: (.*)$/.exec(found.text)?.[1] ?? found.text;
       detections.push({
         resource: ref,
@@ -185,10 +186,11 @@ const invalidSelector: Scenario = {
   detect(state) {
     return state.hpas
       .filter((h) => hpaCondition(h, 'ScalingActive')?.status === 'False' && hpaCondition(h, 'ScalingActive')?.reason === 'InvalidSelector')
-      .map((h): Detection => {
+      .flatMap((h): Detection[] => {
         const ref = refOf(h);
-        const target = targetRefOf(h)!;
-        return {
+        const target = targetRefOf(h);
+        if (!target) return [];
+        return [{
           resource: ref,
           rootCause: target,
           affected: [ref],
@@ -197,7 +199,7 @@ const invalidSelector: Scenario = {
           evidence: [`${label(ref)}: ${conditionText(hpaCondition(h, 'ScalingActive')!)}`],
           remediation: [`kubectl get --raw /apis/<group>/<version>/namespaces/${target.namespace}/${target.kind.toLowerCase()}s/${target.name}/scale  # status.selector must be set`],
           confidence: 0.8,
-        };
+        }];
       });
   },
 };
@@ -286,10 +288,11 @@ const scalingDisabled: Scenario = {
   detect(state) {
     return state.hpas
       .filter((h) => hpaCondition(h, 'ScalingActive')?.reason === 'ScalingDisabled')
-      .map((h): Detection => {
+      .flatMap((h): Detection[] => {
         const ref = refOf(h);
-        const target = targetRefOf(h)!;
-        return {
+        const target = targetRefOf(h);
+        if (!target) return [];
+        return [{
           resource: ref,
           rootCause: target,
           affected: [ref],
@@ -298,7 +301,7 @@ const scalingDisabled: Scenario = {
           evidence: [`${label(ref)}: ${conditionText(hpaCondition(h, 'ScalingActive')!)}`],
           remediation: [kubectl(target.namespace, `scale ${target.kind.toLowerCase()}/${target.name} --replicas=${h.spec?.minReplicas ?? 1}`)],
           confidence: 0.9,
-        };
+        }];
       });
   },
 };
