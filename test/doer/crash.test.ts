@@ -272,3 +272,13 @@ describe('crash: containers lost with their node', () => {
     expect(crashScenarios.flatMap((s) => detect(s.id, objects))).toEqual([]);
   });
 });
+
+describe('crash: an entrypoint whose interpreter is missing', () => {
+  it('is a missing command, as runc reports it', () => {
+    for (const message of ['standard_init_linux.go:228: exec user process caused: no such file or directory', 'exec /docker-entrypoint.sh: no such file or directory']) {
+      const { objects } = crashing(terminated('Error', 1, { message, ranSeconds: 0 }));
+      expect(detect('crash.command-not-found', objects)).toHaveLength(1);
+      expect(detect('crash.missing-file', objects)).toEqual([]);
+    }
+  });
+});

@@ -61,7 +61,8 @@ function classifyContainer(state: ClusterState, pod: Pod, c: ContainerView): Con
   const startFailed = START_FAILURE.has(term?.reason ?? '') || START_FAILURE.has(c.status?.state?.waiting?.reason ?? '') || code === 128;
   let kind: CrashKind;
   if (c.init) kind = 'init-container-failing';
-  else if (/executable file not found in \$PATH|exec: "[^"]*": stat [^:]+: no such file or directory|no command specified/.test(text)) kind = 'command-not-found';
+  // runc's own words when the entrypoint (or its #! interpreter, e.g. a CRLF script) is missing.
+  else if (/executable file not found in \$PATH|exec: "[^"]*": stat [^:]+: no such file or directory|no command specified|exec user process caused:? "?no such file or directory|^exec \S+: no such file or directory/m.test(text)) kind = 'command-not-found';
   else if (code === 127 || /command not found|^(\/bin\/)?(ba)?sh: (line \d+: )?\S+: not found/m.test(text)) kind = 'command-not-found';
   else if (code === 126 || /permission denied|EACCES|operation not permitted/i.test(text)) kind = 'permission-denied';
   else if (/read-only file system|EROFS/i.test(text)) kind = 'read-only-filesystem';
