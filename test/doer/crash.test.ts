@@ -282,3 +282,11 @@ describe('crash: an entrypoint whose interpreter is missing', () => {
     }
   });
 });
+
+describe('crash: runtimes reporting a missing entry file', () => {
+  it('are missing files (Node.js, Java)', () => {
+    for (const message of ["Error: Cannot find module '/app/server.js'", 'Error: Unable to access jarfile /opt/app/orders.jar']) {
+      expect(detect('crash.missing-file', crashing(terminated('Error', 1, { message })).objects)).toHaveLength(1);
+    }
+  });
+});

@@ -67,7 +67,7 @@ function classifyContainer(state: ClusterState, pod: Pod, c: ContainerView): Con
   else if (code === 126 || /permission denied|EACCES|operation not permitted/i.test(text)) kind = 'permission-denied';
   else if (/read-only file system|EROFS/i.test(text)) kind = 'read-only-filesystem';
   else if (startFailed) kind = 'start-error';
-  else if (/no such file or directory|FileNotFoundError|ENOENT/i.test(text)) kind = 'missing-file';
+  else if (/no such file or directory|FileNotFoundError|ENOENT|Cannot find module '\/|Unable to access jarfile/i.test(text)) kind = 'missing-file';
   else if (events.some((e) => e.reason === 'FailedPostStartHook')) kind = 'post-start-hook-failed';
   else if (code === 0) kind = 'completed-restarting';
   else if (code === 2 || /unknown flag|flag provided but not defined|unrecognized (option|argument)|invalid option|^usage:/im.test(text)) kind = 'bad-arguments';
