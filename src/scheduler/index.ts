@@ -1,5 +1,5 @@
 /** Public surface of the scheduler: placement core, topology, gangs, trace replays. */
-export { ClusterState, MILLI_PER_GPU, bestFitDevices, isFractional, podShapeKey, totalGpuMilli } from './resources.js';
+export { ClusterState, MILLI_PER_GPU, bestFitDevices, isFractional, totalGpuMilli } from './resources.js';
 export type { NodeSpec, Placement, PodRequest } from './resources.js';
 export { FragmentationModel, podShapeDistribution } from './fragmentation.js';
 export type { PodShape } from './fragmentation.js';

@@ -39,11 +39,6 @@ export function isFractional(pod: PodRequest): boolean {
   return pod.gpuCount === 1 && pod.gpuMilli < MILLI_PER_GPU;
 }
 
-/** A key equal for pods that every policy treats alike (memory only matters to feasibility). */
-export function podShapeKey(pod: PodRequest): string {
-  return `${pod.cpuMilli}/${pod.memoryMiB}/${pod.gpuCount}x${pod.gpuMilli}/${pod.gpuModels.join('|')}`;
-}
-
 /**
  * Free resources of every node, kept in typed arrays because trace replay and the benchmark
  * evaluate every node for every pod. Mutated only through `assign`/`release`; `version[n]`
@@ -71,26 +66,14 @@ export class ClusterState {
   private readonly modelLookup: Map<string, number>;
   private readonly accessCache = new Map<string, Uint8Array>();
 
-  constructor(nodes: readonly NodeSpec[], from?: ClusterState) {
+  constructor(nodes: readonly NodeSpec[]) {
     this.nodes = nodes;
     const n = nodes.length;
-    this.maxGpus = Math.max(1, ...nodes.map((node) => node.gpuCount));
+    this.maxGpus = nodes.reduce((max, node) => Math.max(max, node.gpuCount), 1);
     const models = [...new Set(nodes.map((node) => node.gpuModel).filter((m) => m !== ''))].sort();
     this.models = models;
     this.modelLookup = new Map(models.map((m, i) => [m, i]));
-    this.nameRank = from?.nameRank ?? rankByName(nodes);
-    if (from) {
-      this.cpuFree = from.cpuFree.slice();
-      this.memoryFree = from.memoryFree.slice();
-      this.gpuFree = from.gpuFree.slice();
-      this.gpuFreeTotal = from.gpuFreeTotal.slice();
-      this.wholeFree = from.wholeFree.slice();
-      this.largestFree = from.largestFree.slice();
-      this.gpuCount = from.gpuCount;
-      this.modelIndex = from.modelIndex;
-      this.version = from.version.slice();
-      return;
-    }
+    this.nameRank = rankByName(nodes);
     this.cpuFree = Float64Array.from(nodes, (node) => node.cpuMilli);
     this.memoryFree = Float64Array.from(nodes, (node) => node.memoryMiB);
     this.gpuCount = Int32Array.from(nodes, (node) => node.gpuCount);
@@ -101,11 +84,6 @@ export class ClusterState {
     this.wholeFree = Int32Array.from(nodes, (node) => node.gpuCount);
     this.largestFree = Int32Array.from(nodes, (node) => (node.gpuCount > 0 ? MILLI_PER_GPU : 0));
     this.version = new Uint32Array(n);
-  }
-
-  /** An independent copy (used to try a whole gang before committing it). */
-  clone(): ClusterState {
-    return new ClusterState(this.nodes, this);
   }
 
   get size(): number {
@@ -199,17 +177,6 @@ export class ClusterState {
     this.gpuFreeTotal[node] = this.gpuFreeTotal[node]! + devices.length * pod.gpuMilli;
     this.summarise(node);
     this.version[node] = this.version[node]! + 1;
-  }
-
-  /** Allocated ÷ total milli-GPU over the whole cluster, 0..1. */
-  gpuAllocation(): number {
-    let total = 0;
-    let free = 0;
-    for (let n = 0; n < this.size; n++) {
-      total += this.gpuCount[n]! * MILLI_PER_GPU;
-      free += this.gpuMilliFree(n);
-    }
-    return total === 0 ? 0 : (total - free) / total;
   }
 
   totalGpus(): number {
