@@ -8,7 +8,7 @@ import { displayName, refOf } from '../../../cluster/state.js';
 import type { Node, ObjectRef, Pod, PodGroup } from '../../../cluster/types.js';
 import type { Detection, Scenario } from '../../types.js';
 import { ageSeconds, eventLine, isActivePod, kubectl, kubectlRef, label, statusLine } from '../util.js';
-import { acceleratorRequests, unschedulablePods } from '../scheduling/pending.js';
+import { acceleratorRequests, isAcceleratorResource, unschedulablePods } from '../scheduling/pending.js';
 import { aiWorkloadOf } from './devices.js';
 
 /** Annotations by which pods join a PodGroup (Volcano and the coscheduling plugin). */
@@ -178,6 +178,11 @@ export const gangSpreadScenario: Scenario = {
   },
 };
 
+/** Cheap check, for scans over every pod: does any container name an accelerator resource? */
+function requestsAccelerator(pod: Pod): boolean {
+  return (pod.spec?.containers ?? []).some((c) => Object.keys(c.resources?.limits ?? {}).some(isAcceleratorResource) || Object.keys(c.resources?.requests ?? {}).some(isAcceleratorResource));
+}
+
 const DISTRIBUTED = /torchrun|torch\.distributed|deepspeed|mpirun|horovodrun|accelerate launch|--nnodes|MASTER_ADDR|--rdzv/;
 
 /** A training CR (PyTorchJob, MPIJob...) or pods that launch a distributed run. */
@@ -208,10 +213,12 @@ export const partialGangScenario: Scenario = {
       jobs.set(keyOf(w), entry);
     }
     // Running accelerator pods of the same jobs (the job object itself may be a CRD absent from the input).
-    for (const pod of state.pods) {
-      if (pod.status?.phase !== 'Running' || !pod.spec?.nodeName || groupOf(pod) || acceleratorRequests(pod).length === 0) continue;
-      const entry = jobs.get(keyOf(aiWorkloadOf(state, pod)));
-      if (entry) entry.running.push(pod);
+    for (const ns of new Set([...jobs.values()].map((j) => j.workload.namespace ?? 'default'))) {
+      for (const pod of state.podsInNamespace(ns)) {
+        if (pod.status?.phase !== 'Running' || !pod.spec?.nodeName || !requestsAccelerator(pod) || groupOf(pod)) continue;
+        const entry = jobs.get(keyOf(aiWorkloadOf(state, pod)));
+        if (entry) entry.running.push(pod);
+      }
     }
     const detections: Detection[] = [];
     for (const { workload, waiting, running } of jobs.values()) {

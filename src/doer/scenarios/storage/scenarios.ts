@@ -30,7 +30,7 @@ const storageClassMissing = claimScenario({
     if (!name || claim.spec?.volumeName) return undefined;
     if (state.storageClasses.some((sc) => sc.metadata.name === name)) return undefined;
     // A class name can also just label static volumes: then it binds without a StorageClass object.
-    if (state.pvs.some((pv) => pv.spec?.storageClassName === name && pv.status?.phase === 'Available')) return undefined;
+    if (volumesOfClass(state).has(`available:${name}`)) return undefined;
     const events = claimEvents(state, claim, ['ProvisioningFailed'], /not found/);
     const existing = state.storageClasses.map((sc) => sc.metadata.name);
     return {
@@ -91,15 +91,18 @@ function volumeBindingBlocked(state: ClusterState): Map<Pod, string> {
 
 const classVolumesCache = new WeakMap<ClusterState, Map<string, PersistentVolume[]>>();
 
+/** Volumes by storageClassName, and the Available ones under `available:<class>`. */
 function volumesOfClass(state: ClusterState): Map<string, PersistentVolume[]> {
   let index = classVolumesCache.get(state);
   if (!index) {
     index = new Map();
     for (const pv of state.pvs) {
       const name = pv.spec?.storageClassName ?? '';
-      const list = index.get(name);
-      if (list) list.push(pv);
-      else index.set(name, [pv]);
+      for (const key of pv.status?.phase === 'Available' ? [name, `available:${name}`] : [name]) {
+        const list = index.get(key);
+        if (list) list.push(pv);
+        else index.set(key, [pv]);
+      }
     }
     classVolumesCache.set(state, index);
   }
@@ -119,6 +122,22 @@ function volumesInPhase(state: ClusterState): Map<string, PersistentVolume[]> {
       else index.set(phase, [pv]);
     }
     phaseCache.set(state, index);
+  }
+  return index;
+}
+
+const releasedCache = new WeakMap<ClusterState, Map<string, PersistentVolume>>();
+
+/** Released volumes by name and by the claim they still reference (`claim:ns/name`). */
+function releasedIndex(state: ClusterState): Map<string, PersistentVolume> {
+  let index = releasedCache.get(state);
+  if (!index) {
+    index = new Map();
+    for (const pv of volumesInPhase(state).get('Released') ?? []) {
+      index.set(pv.metadata.name, pv);
+      if (pv.spec?.claimRef?.name) index.set(`claim:${pv.spec.claimRef.namespace}/${pv.spec.claimRef.name}`, pv);
+    }
+    releasedCache.set(state, index);
   }
   return index;
 }
@@ -144,7 +163,7 @@ const noMatchingVolume = claimScenario({
     if (!bindingFailed.length && !blocked.length && !(staticClass && pods.length)) return undefined;
     const wanted = claim.spec?.resources?.requests?.storage;
     const candidates = volumesOfClass(state).get(className) ?? [];
-    const available = candidates.filter((pv) => pv.status?.phase === 'Available');
+    const available = (volumesOfClass(state).get(`available:${className}`) ?? []);
     return {
       rootCause: claimRef(claim),
       title: `No PersistentVolume of class ${className} satisfies claim ${claimName(claim)}`,
@@ -153,7 +172,7 @@ const noMatchingVolume = claimScenario({
         `${staticClass ? 'does not provision volumes' : 'did not provide one'}; ${available.length} Available volume(s) of that class exist and none fits.`,
       cause: `no Available PersistentVolume of class ${className} fits`,
       evidence: [...bindingFailed.slice(0, 1).map((e) => eventLine(claim, e)), ...blocked.slice(0, 1).map((p) => volumeBindingBlocked(state).get(p)!),
-        `PersistentVolumes of class ${className}: ${candidates.map((pv) => `${pv.metadata.name} (${pv.spec?.capacity?.storage ?? '?'}, ${pv.status?.phase})`).join(', ') || 'none'}`],
+        `PersistentVolumes of class ${className}: ${candidates.slice(0, 5).map((pv) => `${pv.metadata.name} (${pv.spec?.capacity?.storage ?? '?'}, ${pv.status?.phase})`).join(', ') || 'none'}${candidates.length > 5 ? ` and ${candidates.length - 5} more` : ''}`],
       remediation: [`create a PersistentVolume of class ${className} with ≥ ${wanted ?? 'the requested'} capacity${staticClass ? ' on a node the pod can run on' : ''}`, `or recreate claim ${claim.metadata.name} with a smaller request / a provisioning StorageClass`],
       confidence: 0.88,
     };
@@ -397,7 +416,8 @@ const releasedVolume = claimScenario({
   minAgeSeconds: 60,
   match(state, claim) {
     const ns = claim.metadata.namespace;
-    const pv = (volumesInPhase(state).get('Released') ?? []).find((v) => (v.metadata.name === claim.spec?.volumeName || (v.spec?.claimRef?.name === claim.metadata.name && v.spec?.claimRef?.namespace === ns)));
+    const released = releasedIndex(state);
+    const pv = (claim.spec?.volumeName ? released.get(claim.spec.volumeName) : undefined) ?? released.get(`claim:${ns}/${claim.metadata.name}`);
     if (!pv) return undefined;
     return {
       rootCause: refOf(pv),
