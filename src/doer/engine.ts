@@ -11,6 +11,8 @@ interface Draft extends Finding {
   dependsOn: ObjectRef[];
   /** refKeys of everything this finding explains, including owners of affected pods. */
   covers: Set<string>;
+  /** refKeys of `affected`, so a root cause behind 100,000 pods merges in linear time. */
+  affectedKeys: Set<string>;
   mergedInto?: Draft;
   extraEvidence: number;
 }
@@ -71,6 +73,7 @@ function addDetection(drafts: Map<string, Draft>, scenario: Scenario, d: Detecti
     consequence: !!scenario.consequence,
     dependsOn: [...(d.dependsOn ?? [])],
     covers: new Set([refKey(d.rootCause)]),
+    affectedKeys: new Set(),
     extraEvidence: 0,
   };
   addAffected(draft, [d.resource, ...(d.affected ?? [])], state);
@@ -81,7 +84,9 @@ function addDetection(drafts: Map<string, Draft>, scenario: Scenario, d: Detecti
 function addAffected(draft: Draft, refs: ObjectRef[], state: ClusterState): void {
   for (const ref of refs) {
     const key = refKey(ref);
-    if (!draft.affected.some((a) => refKey(a) === key)) draft.affected.push(ref);
+    if (draft.affectedKeys.has(key)) continue;
+    draft.affectedKeys.add(key);
+    draft.affected.push(ref);
     draft.covers.add(key);
     // A broken pod also explains its ReplicaSet's and Deployment's symptoms (stuck rollout, unavailable).
     const obj = state.find(ref);
