@@ -197,8 +197,9 @@ function registerRun(schedule: Command): void {
     .option('--gpu-resource <names>', 'extended resources counted as accelerators', 'nvidia.com/gpu')
     .option('--policy <name>', `placement policy (${POLICY_NAMES.join(', ')})`, 'nakhoda')
     .option('--lease-namespace <ns>', 'namespace of the leader-election Lease', 'kube-system')
+    .option('--lease-duration <s>', 'seconds a leader holds the Lease without renewing it', '15')
     .option('--interval <ms>', 'pause between scheduling cycles', '1000')
-    .action(async (opts: { kubeconfig?: string; context?: string; schedulerName: string; tiers: string; gpuResource: string; policy: string; leaseNamespace: string; interval: string }) => {
+    .action(async (opts: { kubeconfig?: string; context?: string; schedulerName: string; tiers: string; gpuResource: string; policy: string; leaseNamespace: string; leaseDuration: string; interval: string }) => {
       const [policy] = parsePolicies(opts.policy);
       const intervalMs = positiveNumber('--interval', opts.interval, true);
       const kc = await loadKubeConfig({ kubeconfig: opts.kubeconfig, context: opts.context });
@@ -208,6 +209,7 @@ function registerRun(schedule: Command): void {
         gpuResources: opts.gpuResource.split(',').map((r) => r.trim()).filter((r) => r !== ''),
         policy,
         leaseNamespace: opts.leaseNamespace,
+        leaseDurationSeconds: positiveNumber('--lease-duration', opts.leaseDuration, true),
         intervalMs,
         log: (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
       });
