@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateCluster } from './generate.js';
@@ -56,7 +56,7 @@ async function main() {
     '## diagnose',
     '',
     `Command: \`npm run bench:diagnose\` (nodes ${nodes}, pods ${pods}; median of ${values.rounds} alternating rounds, each a fresh process).`,
-    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${new Date().toISOString().slice(0, 10)}.`,
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${new Date().toISOString().slice(0, 10)}; load average ${loadavg()[0].toFixed(1)} at the end of the run (a shared machine: absolute times are inflated, the ratios are what is compared).`,
     '',
     '| measure | value |',
     '|---|---|',
