@@ -469,6 +469,15 @@ describe('GPU nodes that advertise nothing', () => {
   });
 });
 
+describe('GPU operator start-up', () => {
+  it('does not report a node whose driver container is still starting', () => {
+    const starting = daemonSet('nvidia-driver-daemonset', 'gpu-operator', 'nvcr.io/nvidia/driver:550.90.07-ubuntu22.04', ['gpu-2'], (_n, spec) => ({ ...runningStatus(spec), conditions: [{ type: 'Ready', status: 'False' }], containerStatuses: [{ name: 'nvidia-driver-ctr', ready: false, restartCount: 0, image: 'x', imageID: 'x', state: { running: { startedAt: '2026-11-28T09:57:00Z' } } }] }));
+    for (const p of starting.pods) p.metadata.creationTimestamp = '2026-11-28T09:56:00Z';
+    const objects = [gpuNode('gpu-2', 0), ...starting.all];
+    expect(detect('accelerator.gpu-operator-component-failing', objects)).toEqual([]);
+  });
+});
+
 describe('accelerator.no-kernel-image-for-gpu variants', () => {
   it('recognises a model dtype the GPU does not support (vLLM on a pre-Ampere GPU)', () => {
     const [d] = detect('accelerator.no-kernel-image-for-gpu', failingTrainer('ValueError: Bfloat16 is only supported on GPUs with compute capability of at least 8.0. Your Tesla T4 GPU has compute capability 7.5. You can use float16 instead by explicitly setting the`dtype` flag in CLI, for example: --dtype=half.', 'vllm/vllm-openai:v0.6.3'));

@@ -302,6 +302,14 @@ describe('scheduling scenarios', () => {
   });
 });
 
+describe('pending pods that are being handled', () => {
+  it('leaves a pod alone while the cluster autoscaler is adding a node for it', () => {
+    const app = pendingDeployment('api', `0/3 nodes are available: 3 Insufficient cpu. ${NO_VICTIMS}`, { namespace: 'shop', podSpec: cpuHeavy('6') });
+    const scaleUp = event(app.pods[0], 'Normal', 'TriggeredScaleUp', 'pod triggered scale-up: [{eks-workers-7cc5 3->4 (max: 10)}]', { component: 'cluster-autoscaler', secondsAgo: 90 });
+    expect(detect('scheduling.insufficient-resources', [...healthyNodes(), ...app.objects, scaleUp])).toEqual([]);
+  });
+});
+
 describe('scheduling in a full diagnosis', () => {
   it('folds "pod has unbound immediate PersistentVolumeClaims" into the missing-StorageClass finding', () => {
     const pg = pendingDeployment('pg', '0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims. ' + NOT_HELPFUL, { namespace: 'data', podSpec: { containers: [container('pg', 'postgres:16')], volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'pg-data' } }] } });

@@ -5,7 +5,7 @@
  */
 import type { ClusterState } from '../../../cluster/state.js';
 import type { KubeObject, Node, ObjectRef, Pod } from '../../../cluster/types.js';
-import { containersOf, isActivePod, isPodReady, label } from '../util.js';
+import { ageSeconds, containersOf, isActivePod, isPodReady, label } from '../util.js';
 import { nodeQuantity } from '../scheduling/pending.js';
 
 export interface Vendor {
@@ -103,6 +103,14 @@ export function podTrouble(pod: Pod): PodTrouble | undefined {
   return { pod, state, message };
 }
 
+/**
+ * Start-up is not a fault: the GPU operator's driver container compiles for minutes and the
+ * validators wait in Init meanwhile. A failure counts when it is a crash/error state or has lasted.
+ */
+function lasting(state: ClusterState, t: PodTrouble): boolean {
+  return /CrashLoopBackOff|Error|BackOff|Failed|Invalid/.test(t.state) || ageSeconds(state, t.pod.metadata.creationTimestamp) > 900;
+}
+
 /** The lines of a (possibly multi-line, log-tail) message that explain a failure. */
 export function telling(message: string, max = 2): string {
   const lines = message.split('\n').map((l) => l.trim()).filter(Boolean);
@@ -144,8 +152,8 @@ export function acceleratorNodes(state: ClusterState): AcceleratorNode[] {
       const allocatable = resources.reduce((s, r) => s + nodeQuantity(node, r), 0);
       result.push({
         node, vendor, capacity, allocatable, pluginPods,
-        pluginTrouble: pluginPods.map(podTrouble).filter((t): t is PodTrouble => !!t),
-        operatorTrouble: operatorPods.map(podTrouble).filter((t): t is PodTrouble => !!t && !/Completed/.test(t.state)),
+        pluginTrouble: pluginPods.map(podTrouble).filter((t): t is PodTrouble => !!t && lasting(state, t)),
+        operatorTrouble: operatorPods.map(podTrouble).filter((t): t is PodTrouble => !!t && !/Completed/.test(t.state) && lasting(state, t)),
         noDevices: allocatable === 0,
       });
     }

@@ -8,7 +8,7 @@ import type { ClusterState } from '../../../cluster/state.js';
 import { displayName, refOf } from '../../../cluster/state.js';
 import type { ObjectRef, Pod } from '../../../cluster/types.js';
 import type { Detection, Scenario, Severity } from '../../types.js';
-import { kubectl, kubectlRef, label } from '../util.js';
+import { ageSeconds, kubectl, kubectlRef, label } from '../util.js';
 import {
   acceleratorRequests, acceleratorSelectorKeys, nodeMatchesPod, nodeQuantity, podRequest, selectorRequirements, unschedulablePods,
   type UnschedulablePod,
@@ -45,9 +45,9 @@ export function brokenNodes(state: ClusterState): AcceleratorNode[] {
     if (an.pluginTrouble.length || an.operatorTrouble.length) return true;
     // A running plugin that registers nothing on a node labelled as a GPU node ("No devices found"): driver/runtime problem.
     if (an.capacity === 0 && an.pluginPods.length > 0) return true;
-    // No plugin pod on this node, while the vendor's plugin runs elsewhere: the DaemonSet does not cover it.
-    // (A healthy plugin pod with allocatable 0 means every device was marked unhealthy: another scenario.)
-    return an.pluginPods.length === 0 && vendorsWithPlugin.has(an.vendor);
+    // No plugin pod on this node, while the vendor's plugin runs elsewhere: the DaemonSet does not cover it
+    // (unless the node just joined and its plugin pod is still on its way).
+    return an.pluginPods.length === 0 && vendorsWithPlugin.has(an.vendor) && ageSeconds(state, an.node.metadata.creationTimestamp) > 600;
   });
   brokenCache.set(state, broken);
   return broken;

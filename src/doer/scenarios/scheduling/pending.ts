@@ -94,7 +94,10 @@ function refinePrimary(state: ClusterState, pod: Pod, fit: FitError, primary: Fi
 }
 
 function schedulerMessage(state: ClusterState, pod: Pod): { message: string; evidence: string } | undefined {
-  const event = state.eventsFor({ kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name }).find((e) => e.reason === 'FailedScheduling');
+  const events = state.eventsFor({ kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name });
+  // The cluster autoscaler is adding a node for it right now: not (yet) a fault.
+  if (events.some((e) => e.reason === 'TriggeredScaleUp' && ageSeconds(state, e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp) < 600)) return undefined;
+  const event = events.find((e) => e.reason === 'FailedScheduling');
   if (event?.message) return { message: event.message, evidence: eventLine(pod, event) };
   const cond = podCondition(pod, 'PodScheduled');
   if (cond?.status === 'False' && cond.reason === 'Unschedulable' && cond.message) {
