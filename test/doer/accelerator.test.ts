@@ -521,3 +521,16 @@ describe('accelerator in a full diagnosis', () => {
     expect(report.findings.filter((f) => f.severity !== 'info')).toEqual([]);
   });
 });
+
+describe('a crash-looping device plugin with no GPU pod waiting yet', () => {
+  it('is an accelerator finding on the node, ranked before the generic crash finding for the plugin pod', () => {
+    const { plugin, objects } = brokenPluginCluster();
+    const withoutPending = objects.filter((o) => !o.metadata.name.startsWith('llama-finetune'));
+    const report = diagnoseObjects(withoutPending);
+    const broken = plugin.pods.find((p) => p.spec?.nodeName === 'gpu-2')!;
+    const first = firstFindingFor(report, 'Pod', broken.metadata.name)!;
+    expect(first.category).toBe('accelerator');
+    expect(first.severity).toBe('critical');
+    expect(first.rootCause).toEqual({ kind: 'Node', name: 'gpu-2' });
+  });
+});

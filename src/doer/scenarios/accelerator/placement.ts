@@ -170,8 +170,9 @@ function brokenNodeScenario(spec: { id: string; title: string; description: stri
             (pods.length ? `${pods.length} pod(s) wanting ${an.vendor.device}s stay Pending with "Insufficient ${an.vendor.mainResource}".` : 'Its devices are unusable.'),
           evidence: [...chain, deviceLine(an), ...troubles.slice(0, 2).map(troubleLine), ...pods.slice(0, 2).map((u) => u.evidence)],
           remediation: remediationFor(an, spec.operator, failing, ds),
-          confidence: pods.length ? 0.95 : 0.85,
-          severity: pods.length ? 'critical' : 'warning',
+          // The plugin (or driver stack) is itself down: critical even before a GPU pod queues up.
+          confidence: pods.length ? 0.95 : troubles.length ? 0.9 : 0.8,
+          severity: pods.length || troubles.length ? 'critical' : 'warning',
         });
       }
       return detections;
