@@ -32,7 +32,7 @@ function webhookError(webhook: string, service: string, mode: 'certificate' | 't
 }
 
 /**
- * The admission plugins the simulator runs on pod and claim creation: ServiceAccount,
+ * The admission plugins the simulator runs on pod and claim creation: Priority, ServiceAccount,
  * DefaultStorageClass, ResourceQuota, and validating webhooks broken by faults.
  */
 export function admissionPlugins(ctx: SimContext, faults: FaultRegistry): AdmissionPlugin {
@@ -44,6 +44,14 @@ export function admissionPlugins(ctx: SimContext, faults: FaultRegistry): Admiss
     const webhook = faults.find('webhook-failure', { metadata: { namespace, name: obj.metadata.name, labels: obj.metadata.labels } });
     if (webhook) throw new StatusError(500, 'InternalError', webhookError(webhook.webhook, webhook.service, webhook.mode));
     const pod = obj as unknown as Pod;
+    const priorityClass = pod.spec?.priorityClassName;
+    if (priorityClass) {
+      // The Priority admission plugin resolves the class into spec.priority, or refuses the pod.
+      const pc = ctx.store.get(resourceTypes.priorityclasses, undefined, priorityClass) as { value?: number } | undefined;
+      const builtin: Record<string, number> = { 'system-cluster-critical': 2_000_000_000, 'system-node-critical': 2_000_001_000 };
+      if (!pc && builtin[priorityClass] === undefined) throw forbidden(obj, 'pods', `no PriorityClass with name ${priorityClass} was found`);
+      (obj.spec as { priority?: number }).priority = pc?.value ?? builtin[priorityClass];
+    }
     const sa = pod.spec?.serviceAccountName ?? 'default';
     if (!ctx.store.get(resourceTypes.serviceaccounts, namespace, sa)) {
       throw forbidden(obj, 'pods', `error looking up service account ${namespace}/${sa}: serviceaccount "${sa}" not found`);

@@ -55,7 +55,8 @@ export class DefaultScheduler {
       if (old?.spec?.nodeName && (deleted || isPodTerminal(pod))) this.retryUnschedulable();
       return;
     }
-    if (isDefaultScheduled(pod) && !pod.metadata.deletionTimestamp && !old) this.queue.add(key);
+    const ungated = (old?.spec?.schedulingGates?.length ?? 0) > 0 && !pod.spec?.schedulingGates?.length;
+    if (isDefaultScheduled(pod) && !pod.metadata.deletionTimestamp && (!old || ungated)) this.queue.add(key);
   }
 
   private account(pod: Pod, sign: 1 | -1): void {
@@ -106,6 +107,19 @@ export class DefaultScheduler {
       return;
     }
     const [namespace, name] = splitKey(key);
+    if (pod.spec?.schedulingGates?.length) {
+      // Gated pods wait, unscheduled and without events, until every gate is removed.
+      this.ctx.store.mutate(resourceTypes.pods, namespace, name, (p) => {
+        const status = (p.status ??= {}) as { phase?: string; conditions?: Condition[] };
+        status.phase ??= 'Pending';
+        status.conditions = setCondition(
+          status.conditions,
+          { type: 'PodScheduled', status: 'False', reason: 'SchedulingGated', message: 'Scheduling is blocked due to non-empty scheduling gates', lastProbeTime: null },
+          this.ctx.clock.now(),
+        );
+      });
+      return;
+    }
     const waiting = this.assumed.get(key);
     if (waiting) return this.bindAfterVolumes(key, waiting);
     const volumes = this.checkVolumes(pod);

@@ -151,4 +151,18 @@ describe('simulated workload controllers', () => {
     expect(live).toHaveLength(4);
     expect(live.every((p) => p.spec.nodeName === 'worker-1' && p.status.phase === 'Running')).toBe(true);
   });
+
+  it('holds gated pods as SchedulingGated and refuses pods naming a missing PriorityClass', () => {
+    const c = (cluster = startTestCluster());
+    c.apply({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'gated', namespace: 'default' }, spec: { schedulingGates: [{ name: 'example.com/quota-check' }], containers: [{ name: 'a', image: 'busybox:1.36' }] } });
+    c.apply(deployment('urgent', 1, {}));
+    c.store.mutate(resourceTypes.deployments, 'default', 'urgent', (d) => ((d.spec as any).template.spec.priorityClassName = 'business-critical'));
+    c.run(5);
+    const gated = c.pods('default').find((p) => p.metadata.name === 'gated')!;
+    expect(gated.status.conditions.find((x: any) => x.type === 'PodScheduled')).toMatchObject({ status: 'False', reason: 'SchedulingGated', message: 'Scheduling is blocked due to non-empty scheduling gates' });
+    expect(c.events({ reason: 'FailedCreate' }).map((e) => e.message)).toContainEqual(expect.stringMatching(/^Error creating: pods "urgent-\w+-" is forbidden: no PriorityClass with name business-critical was found$/));
+    c.store.mutate(resourceTypes.pods, 'default', 'gated', (p) => delete (p.spec as any).schedulingGates);
+    c.run(5);
+    expect(c.pods('default').find((p) => p.metadata.name === 'gated')!.spec.nodeName).toMatch(/^worker-/);
+  });
 });
