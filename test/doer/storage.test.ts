@@ -334,6 +334,25 @@ describe('storage.multi-attach-rwo after a node failure', () => {
   });
 });
 
+describe('storage evidence when kinds are missing or messages are terse', () => {
+  it('trusts the controller\'s "not found" when the input has no StorageClasses, and infers nothing without it', () => {
+    const { pvc, objects } = podOnClaim({ storageClassName: 'fast-ssd' });
+    const notFound = pvcEvent(pvc, 'Warning', 'ProvisioningFailed', 'storageclass.storage.k8s.io "fast-ssd" not found');
+    expect(detect('storage.storageclass-missing', [...objects, notFound])[0].rootCause).toEqual({ kind: 'StorageClass', name: 'fast-ssd' });
+    expect(detect('storage.storageclass-missing', objects)).toEqual([]);
+  });
+
+  it('finds the NotReady node through the VolumeAttachment when the message names no pod', () => {
+    const pv = volume('pvc-7e2a', { storageClassName: 'gp3', claimRef: { namespace: 'db', name: 'data-pg-0' } });
+    const pvc = claim('data-pg-0', 'db', { storageClassName: 'gp3', volumeName: 'pvc-7e2a' }, { phase: 'Bound' });
+    const va = obj('VolumeAttachment', 'storage.k8s.io/v1', 'csi-9f8e7d', undefined, { spec: { attacher: 'ebs.csi.aws.com', nodeName: 'node-1', source: { persistentVolumeName: 'pvc-7e2a' } }, status: { attached: true } });
+    const dead = node('node-1', { conditions: [{ type: 'Ready', status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' }] });
+    const stuck = creatingPod('pg', podWithClaim('data-pg-0'), [['FailedAttachVolume', 'attachdetach-controller', 'Multi-Attach error for volume "pvc-7e2a" Volume is already exclusively attached to one node and can\'t be attached to another']]);
+    const [d] = detect('storage.multi-attach-rwo', [dead, node('node-2'), pv, pvc, va, ...stuck.objects]);
+    expect(d.rootCause).toEqual({ kind: 'Node', name: 'node-1' });
+  });
+});
+
 describe('storage in a full diagnosis', () => {
   it('diagnoses example 022 (Multi-Attach during a RollingUpdate) with the Deployment as root cause', () => {
     const dir = '../shared/data/diagnosis-examples/022-storage-multi-attach-rwo-rolling-update';

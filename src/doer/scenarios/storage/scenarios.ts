@@ -24,7 +24,6 @@ const storageClassMissing = claimScenario({
     'immutable: recreate the claim, or fix the StatefulSet\'s volumeClaimTemplates).',
   severity: 'critical',
   hops: 2,
-  needs: ['StorageClass'],
   match(state, claim) {
     const name = state.storageClassNameOf(claim);
     if (!name || claim.spec?.volumeName) return undefined;
@@ -32,6 +31,8 @@ const storageClassMissing = claimScenario({
     // A class name can also just label static volumes: then it binds without a StorageClass object.
     if (volumesOfClass(state).has(`available:${name}`)) return undefined;
     const events = claimEvents(state, claim, ['ProvisioningFailed'], /not found/);
+    // Without StorageClasses in the input, only the controller's own "not found" proves the absence.
+    if (!state.hasKind('StorageClass') && events.length === 0) return undefined;
     const existing = state.storageClasses.map((sc) => sc.metadata.name);
     return {
       rootCause: { kind: 'StorageClass', name },
@@ -586,8 +587,12 @@ const multiAttach: Scenario = {
       const rolling = w.kind === 'Deployment' && strategy !== 'Recreate';
       const mountLines = eventsMatching(state, pod, 'FailedMount').slice(0, 1).map((e) => eventLine(pod, e));
       const chain = `${label(pod)}: ContainerCreating ← ${claim ? `PersistentVolumeClaim ${displayName(refOf(claim))} (${(claim.spec?.accessModes ?? []).join(',')}) ← ` : ''}PersistentVolume ${volume} attached to the node of ${holders.join(', ') || 'another pod'}`;
-      // The old attachment belongs to a pod on a node that is down: the volume stays attached until that node is dealt with.
-      const deadNode = holderPods.map((h) => state.node(h.spec?.nodeName)).find((n) => n && n.status?.conditions?.find((c) => c.type === 'Ready')?.status !== 'True');
+      // The old attachment belongs to a pod (or, for "exclusively attached", a VolumeAttachment) on a node that
+      // is down: the volume stays attached until that node is dealt with.
+      const pvName = claim?.spec?.volumeName ?? volume;
+      const attachedTo = state.list<KubeObject & { spec?: { nodeName?: string; source?: { persistentVolumeName?: string } }; status?: { attached?: boolean } }>('VolumeAttachment')
+        .filter((va) => va.spec?.source?.persistentVolumeName === pvName && va.spec?.nodeName !== pod.spec?.nodeName).map((va) => va.spec?.nodeName);
+      const deadNode = [...holderPods.map((h) => h.spec?.nodeName), ...attachedTo].map((n) => state.node(n)).find((n) => n && n.status?.conditions?.find((c) => c.type === 'Ready')?.status !== 'True');
       const root: ObjectRef = deadNode ? refOf(deadNode) : w.kind === 'Pod' && claim ? refOf(claim) : w;
       detections.push({
         resource: refOf(pod),
