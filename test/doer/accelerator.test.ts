@@ -534,3 +534,23 @@ describe('a crash-looping device plugin with no GPU pod waiting yet', () => {
     expect(first.rootCause).toEqual({ kind: 'Node', name: 'gpu-2' });
   });
 });
+
+describe('a worker that aborted on an NCCL timeout and restarted', () => {
+  const restarted = (finishedSecondsAgo: number) => {
+    const spec = trainerSpec('8');
+    const status = runningStatus(spec) as { containerStatuses: Array<Record<string, unknown>> };
+    status.containerStatuses[0].restartCount = 2;
+    status.containerStatuses[0].lastState = { terminated: { exitCode: 134, reason: 'Error', finishedAt: new Date(Date.parse('2026-11-28T10:00:00Z') - finishedSecondsAgo * 1000).toISOString(), message: '[E ProcessGroupNCCL.cpp:458] [Rank 7] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=64088, OpType=ALLREDUCE, Timeout(ms)=1800000) ran for 25625251 milliseconds before timing out.' } };
+    return [gpuNode('gpu-1', 8), ...deployment('trainer', { namespace: 'ml', replicas: 1, nodeName: 'gpu-1', podSpec: spec, podStatus: status }).all];
+  };
+
+  it("is reported as a warning while the failure is recent", () => {
+    const [d] = detect('accelerator.nccl-collective-timeout', restarted(240));
+    expect(d.severity).toBe('warning');
+    expect(d.evidence.join('\n')).toContain('OpType=ALLREDUCE');
+  });
+
+  it('is history once the failure is more than an hour old', () => {
+    expect(detect('accelerator.nccl-collective-timeout', restarted(3 * 3600))).toEqual([]);
+  });
+});

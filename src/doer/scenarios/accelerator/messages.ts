@@ -8,7 +8,7 @@ import type { ClusterState } from '../../../cluster/state.js';
 import { displayName, refOf } from '../../../cluster/state.js';
 import type { Job, ObjectRef, Pod } from '../../../cluster/types.js';
 import type { Detection, Scenario } from '../../types.js';
-import { ageSeconds, containersOf, isActivePod, kubectl, kubectlRef, label } from '../util.js';
+import { ageSeconds, containersOf, isActivePod, isPodReady, kubectl, kubectlRef, label } from '../util.js';
 import { aiWorkloadOf } from './devices.js';
 
 interface MessageKind {
@@ -165,11 +165,12 @@ function failureTexts(state: ClusterState, pod: Pod): Array<{ where: string; tex
   for (const c of containersOf(pod)) {
     const st = c.status;
     if (!st) continue;
-    // A container that is ready now failed in the past: only a recent run of restarts still counts.
-    const flapping = (st.restartCount ?? 0) >= 3 && ageSeconds(state, st.lastState?.terminated?.finishedAt) < 3600;
-    const failing = !st.ready || pod.status?.phase === 'Failed' || flapping;
-    if (!failing) continue;
+    // A container that is ready again failed in the past: only a failure within the last hour still counts
+    // (a training worker that just aborted on an NCCL timeout and restarted lost its progress).
     const last = st.lastState?.terminated;
+    const recentFailure = !!last && last.exitCode !== 0 && ageSeconds(state, last.finishedAt) < 3600;
+    const failing = !st.ready || pod.status?.phase === 'Failed' || recentFailure;
+    if (!failing) continue;
     if (last?.message) texts.push({ where: `container ${c.name} lastState.terminated (exit ${last.exitCode}, ${last.reason ?? ''})`, text: last.message });
     const now = st.state?.terminated;
     if (now?.message && now.exitCode !== 0) texts.push({ where: `container ${c.name} state.terminated (exit ${now.exitCode}, ${now.reason ?? ''})`, text: now.message });
@@ -180,10 +181,10 @@ function failureTexts(state: ClusterState, pod: Pod): Array<{ where: string; tex
   return texts;
 }
 
-/** Cheap pre-check that skips the bulk of a cluster: running, every container ready and not flapping. */
+/** Cheap pre-check that skips the bulk of a cluster: running, every container ready and never restarted. */
 function looksHealthy(pod: Pod): boolean {
   const statuses = pod.status?.containerStatuses;
-  return pod.status?.phase === 'Running' && !!statuses?.length && statuses.every((c) => c.ready && (c.restartCount ?? 0) < 3);
+  return pod.status?.phase === 'Running' && !!statuses?.length && statuses.every((c) => c.ready && !c.restartCount);
 }
 
 /** Failed pods of a Job that later completed are history, not a failure. */
@@ -259,6 +260,8 @@ function messageScenario(kind: MessageKind): Scenario {
         evidence: hits.slice(0, 4).map((h) => h.line),
         remediation: kind.remediation(workload, hits[0].pod),
         confidence: 0.96,
+        // Restarted and running again: degraded (progress lost), not down.
+        severity: hits.every((h) => isPodReady(h.pod)) ? 'warning' : undefined,
       }));
     },
   };

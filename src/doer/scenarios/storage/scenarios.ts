@@ -227,11 +227,14 @@ const provisionerMissing = claimScenario({
     'use a StorageClass whose provisioner runs in the cluster.',
   severity: 'critical',
   hops: 2,
-  minAgeSeconds: 300,
   match(state, claim, pods) {
     if (claim.spec?.volumeName) return undefined;
     const waiting = claimEvents(state, claim, ['ExternalProvisioning'], EXTERNAL_PROVISIONING);
     if (waiting.length === 0) return undefined;
+    // Stuck, not just slow: waiting for minutes, or the scheduler gave up binding ("binding volumes: timed out").
+    const bindTimeout = pods.flatMap((p) => eventsMatching(state, p, 'FailedScheduling', /binding volumes: timed out|VolumeBinding.*timed out/));
+    const stuck = ageSeconds(state, claim.metadata.creationTimestamp) >= 300 || (waiting[0].count ?? 1) >= 10 || bindTimeout.length > 0;
+    if (!stuck) return undefined;
     // Any answer from the provisioner (Provisioning/ProvisioningFailed) means it runs: other scenarios read its error.
     if (claimEvents(state, claim, ['Provisioning', 'ProvisioningFailed', 'ProvisioningSucceeded']).length > 0) return undefined;
     if (isWaitForFirstConsumer(state, claim) && pods.length === 0) return undefined;
@@ -259,7 +262,7 @@ const provisionerMissing = claimScenario({
         `Claim ${claimName(claim)} has waited ${Math.round(ageSeconds(state, claim.metadata.creationTimestamp) / 60)} min for provisioner ` +
         `${provisioner} (StorageClass ${className}), which never picked it up: it is not installed or not running.`,
       cause: `StorageClass ${className}: provisioner ${provisioner} not responding`,
-      evidence: [eventLine(claim, waiting[0]), ...(driverKnown === false ? [`CSIDriver ${provisioner}: not registered in the cluster`] : [])],
+      evidence: [eventLine(claim, waiting[0]), ...bindTimeout.slice(0, 1).map((e) => eventLine(pods[0], e)), ...(driverKnown === false ? [`CSIDriver ${provisioner}: not registered in the cluster`] : [])],
       remediation: [
         `check the provisioner: kubectl get pods -A | grep -i ${provisioner.split(/[./]/)[0]}`,
         `install the CSI driver for ${provisioner}, or switch the claim to a StorageClass whose provisioner runs`,
