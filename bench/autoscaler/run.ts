@@ -21,10 +21,17 @@ import {
   scaleTime,
   scaleTokens,
   simulate,
+  withWarmup,
+  DEFAULT_WARMUP_SECONDS,
+  type PolicyOutcome,
   type ReplayReport,
   type Trace,
 } from '../../src/autoscaler/index.js';
+import { hpaPolicy, kedaQueuePolicy } from '../../src/autoscaler/policies/hpa.js';
+import { kpaPolicy } from '../../src/autoscaler/policies/kpa.js';
+import { kvCachePolicy } from '../../src/autoscaler/policies/kv-cache.js';
 import { staticPolicy } from '../../src/autoscaler/policies/static.js';
+import { coldStartSeconds, type PolicyRunner } from '../../src/autoscaler/index.js';
 
 const RESULTS = join(process.cwd(), 'bench', 'RESULTS.md');
 const TRACE = join(process.cwd(), '..', 'shared', 'data', 'traces', 'azure-llm-2023', 'AzureLLMInferenceTrace_code.csv');
@@ -39,11 +46,13 @@ function run(trace: Trace): { report: ReplayReport; seconds: number } {
 
 /** Cheapest fixed replica count reaching 99%, found by bisection (attainment grows with replicas). */
 function cheapestStatic(trace: Trace): { replicas: number; gpuHours: number } | undefined {
+  const warm = withWarmup(trace.requests, DEFAULT_WARMUP_SECONDS);
   const outcome = (n: number) =>
-    simulate(trace.requests, bindPolicy(staticPolicy('static', n, BOUNDS, 'bench')), {
+    simulate(warm.requests, bindPolicy(staticPolicy('static', n, BOUNDS, 'bench')), {
       model: DEFAULT_REPLICA_MODEL,
       sloTtftSeconds: SLO_SECONDS,
       sampleSeconds: 60,
+      scoreFromSeconds: warm.scoreFromSeconds,
     }).outcome;
   if (outcome(BOUNDS.maxReplicas).sloAttainment < 0.99) return undefined;
   let low = 0;
@@ -56,13 +65,20 @@ function cheapestStatic(trace: Trace): { replicas: number; gpuHours: number } | 
   return { replicas: high, gpuHours: outcome(high).gpuHours };
 }
 
+/** 'met', or 'NOT met' naming the baselines that beat nakhoda on the criterion. */
 function verdict(report: ReplayReport): string {
   const nakhoda = report.policies.find((p) => p.policy === 'nakhoda')!;
   const baselines = report.policies.filter((p) => p.policy !== 'nakhoda');
-  const costlierAt99 = baselines.filter((p) => p.sloAttainment >= 0.99).every((p) => nakhoda.gpuHours < p.gpuHours);
-  const cheaperBeaten = baselines.filter((p) => p.gpuHours <= nakhoda.gpuHours).every((p) => nakhoda.sloAttainment > p.sloAttainment);
-  return nakhoda.sloAttainment >= 0.99 && costlierAt99 && cheaperBeaten ? 'met' : 'NOT met';
+  const cheaperAt99 = baselines.filter((p) => p.sloAttainment >= 0.99 && p.gpuHours <= nakhoda.gpuHours);
+  const cheaperNotBeaten = baselines.filter((p) => p.gpuHours <= nakhoda.gpuHours && p.sloAttainment >= nakhoda.sloAttainment);
+  const winners = [...new Set([...cheaperAt99, ...cheaperNotBeaten].map((p) => p.policy))];
+  if (nakhoda.sloAttainment >= 0.99 && winners.length === 0) return 'met';
+  const why = nakhoda.sloAttainment < 0.99 ? ['nakhoda < 99%'] : [];
+  if (winners.length > 0) why.push(`beaten by ${winners.join(', ')}`);
+  return `NOT met (${why.join('; ')})`;
 }
+
+const cell = (p: PolicyOutcome) => `${(p.sloAttainment * 100).toFixed(2)}% / ${p.gpuHours.toFixed(2)}`;
 
 const base = loadTrace(TRACE);
 const main = run(base);
@@ -70,21 +86,51 @@ const traceSeconds = base.requests[base.requests.length - 1]!.arrival;
 const variants = [rotateTrace(base, 1200), scaleTokens(base, 1.5), scaleTokens(base, 0.5), scaleTime(base, 2), poissonLike(base, 7)];
 const variantRows = variants.map((trace) => {
   const { report } = run(trace);
-  const nakhoda = report.policies.find((p) => p.policy === 'nakhoda')!;
-  const best = report.policies
-    .filter((p) => p.policy !== 'nakhoda')
-    .sort((a, b) => b.sloAttainment - a.sloAttainment)[0]!;
   const hindsight = cheapestStatic(trace);
-  const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
-  return `| ${trace.name} | ${pct(nakhoda.sloAttainment)} / ${nakhoda.gpuHours.toFixed(2)} | ${best.policy}: ${pct(best.sloAttainment)} / ${best.gpuHours.toFixed(2)} | ${hindsight ? `${hindsight.replicas} → ${hindsight.gpuHours.toFixed(2)}` : 'none ≤ 64'} | ${verdict(report)} |`;
+  const cells = POLICY_NAMES.map((name) => cell(report.policies.find((p) => p.policy === name)!));
+  return `| ${trace.name} | ${cells.join(' | ')} | ${hindsight ? `${hindsight.replicas} → ${hindsight.gpuHours.toFixed(2)}` : 'none ≤ 64'} | ${verdict(report)} |`;
 });
 const hindsight = cheapestStatic(base);
+
+/**
+ * Each baseline at other targets than its default, on the Azure trace: shows the defaults are
+ * not picked to lose, and where a baseline would reach 99% and at what cost.
+ */
+function sensitivityRows(trace: Trace): string[] {
+  const warm = withWarmup(trace.requests, DEFAULT_WARMUP_SECONDS);
+  const outcome = (policy: PolicyRunner) =>
+    simulate(warm.requests, policy, {
+      model: DEFAULT_REPLICA_MODEL,
+      sloTtftSeconds: SLO_SECONDS,
+      sampleSeconds: 60,
+      scoreFromSeconds: warm.scoreFromSeconds,
+    }).outcome;
+  const coldStart = coldStartSeconds(DEFAULT_REPLICA_MODEL);
+  const rows: Array<[string, PolicyRunner]> = [
+    ...[0.3, 0.5, 0.7].map((t): [string, PolicyRunner] => [`hpa GPU utilisation ${t * 100}%`, bindPolicy(hpaPolicy({ ...BOUNDS, targetUtilisation: t }))]),
+    ...[2, 4, 8, 16].flatMap((t) =>
+      [0, coldStart].map((d): [string, PolicyRunner] => [
+        `kpa concurrency ${t}, scale-down delay ${d}s`,
+        bindPolicy(kpaPolicy({ ...BOUNDS, targetConcurrency: t, scaleDownDelaySeconds: d })),
+      ]),
+    ),
+    [`kpa concurrency 179 (70% of max-num-seqs), delay ${coldStart}s`, bindPolicy(kpaPolicy({ ...BOUNDS, targetConcurrency: 179, scaleDownDelaySeconds: coldStart }))],
+    ...[1, 2, 5, 10].map((t): [string, PolicyRunner] => [`keda-queue ${t} waiting per pod`, bindPolicy(kedaQueuePolicy({ ...BOUNDS, waitingPerReplica: t }))]),
+    ...[0.05, 0.1, 0.5].map((t): [string, PolicyRunner] => [`kv-cache ${t * 100}%`, bindPolicy(kvCachePolicy({ ...BOUNDS, targetUsage: t }))]),
+  ];
+  return rows.map(([label, policy]) => {
+    const o = outcome(policy);
+    return `| ${label} | ${cell(o)} | ${o.maxReplicas} | ${o.scaleEvents} |`;
+  });
+}
+const sensitivity = sensitivityRows(base);
 
 const section = [
   '## autoscaler',
   '',
   `Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, Node ${process.version}; ${new Date().toISOString().slice(0, 10)}; command: \`npm run bench:autoscaler\`.`,
-  `Model: default replica model (\`${DEFAULT_REPLICA_MODEL.name}\`, see docs/autoscaler.md); TTFT SLO ${SLO_SECONDS}s; replicas 1..64.`,
+  `Model: default replica model (\`${DEFAULT_REPLICA_MODEL.name}\`, see docs/autoscaler.md); TTFT SLO ${SLO_SECONDS}s; replicas 1..64; every policy warmed up on the trace's last ${DEFAULT_WARMUP_SECONDS} s before scoring starts.`,
+  'Baseline parameters and the reason for each: docs/autoscaler.md §3 (static-peak = work of the busiest SLO-long window ÷ SLO; hpa 70% GPU utilisation; kpa target concurrency 8 × 70%, scale-down delay = one cold start; keda-queue 5 waiting per pod; kv-cache 50%).',
   '',
   `### Azure LLM code trace (2023-11-16, one hour), all policies`,
   '',
@@ -98,10 +144,20 @@ const section = [
     ? `Hindsight reference: the cheapest fixed size reaching 99% on this trace is ${hindsight.replicas} replicas (${hindsight.gpuHours.toFixed(2)} GPU-h); it needs the whole trace in advance, so no online policy can pick it.`
     : 'Hindsight reference: no fixed size up to 64 replicas reaches 99%.',
   '',
+  '### Baselines at other targets (Azure code trace)',
+  '',
+  'Defaults in the main table: hpa 50%, kpa 8 with a 150 s delay, keda-queue 5, kv-cache 50%.',
+  '',
+  '| baseline configuration | attainment / GPU-h | maxReplicas | scaleEvents |',
+  '| --- | --- | --- | --- |',
+  ...sensitivity,
+  '',
   '### Synthetic variants (nakhoda is not tuned to one recording)',
   '',
-  '| trace | nakhoda attainment / GPU-h | best baseline attainment / GPU-h | hindsight static for 99% (replicas → GPU-h) | criterion |',
-  '| --- | --- | --- | --- | --- |',
+  'Each cell: SLO attainment / GPU-hours.',
+  '',
+  `| trace | ${POLICY_NAMES.join(' | ')} | hindsight static for 99% (replicas → GPU-h) | criterion |`,
+  `| --- | ${POLICY_NAMES.map(() => '---').join(' | ')} | --- | --- |`,
   ...variantRows,
   '',
 ].join('\n');

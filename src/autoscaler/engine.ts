@@ -12,6 +12,12 @@ export interface SimulationOptions {
   sloTtftSeconds: number;
   /** Seconds between the samples of the time series (for plots). */
   sampleSeconds: number;
+  /**
+   * Requests arriving before this time only warm the policy up: they are served but not
+   * scored, and GPU-hours, replica counts, scale events and the time series start here
+   * (reported times are relative to it). Default 0.
+   */
+  scoreFromSeconds?: number;
 }
 
 export interface PolicyOutcome {
@@ -105,6 +111,7 @@ class Simulation {
   private readonly series: TimeSample[] = [];
   private sampleArrivals = 0;
   private sampleTtftMax = 0;
+  private readonly scoreFrom: number;
 
   constructor(
     trace: readonly TraceRequest[],
@@ -112,6 +119,7 @@ class Simulation {
     private readonly options: SimulationOptions,
   ) {
     this.model = options.model;
+    this.scoreFrom = options.scoreFromSeconds ?? 0;
     this.requests = trace.map((r) => ({
       arrival: r.arrival,
       promptTokens: r.promptTokens,
@@ -127,7 +135,6 @@ class Simulation {
     const initial = this.policy.decide(this.observe());
     for (let i = 0; i < initial.replicas; i++) this.addReplica(true);
     this.spec = initial.replicas;
-    this.maxReplicas = initial.replicas;
     this.events.push({ time: this.policy.syncPeriodSeconds, kind: 'sync' });
     this.events.push({ time: this.options.sampleSeconds, kind: 'sample' });
 
@@ -362,8 +369,11 @@ class Simulation {
   }
 
   private scale(target: number, reason: string): void {
-    this.scaleEvents++;
-    this.decisions.push({ time: this.now, replicas: target, reason });
+    const scored = this.now >= this.scoreFrom;
+    if (scored) {
+      this.scaleEvents++;
+      this.decisions.push({ time: this.now - this.scoreFrom, replicas: target, reason });
+    }
     for (let i = this.spec; i < target; i++) this.addReplica(false);
     let excess = Math.max(0, this.spec - target);
     // Like a ReplicaSet: remove pods still starting first (newest first), then the least loaded.
@@ -384,12 +394,17 @@ class Simulation {
     }
     this.spec = target;
     const holding = this.replicas.filter((r) => r.state !== 'gone').length;
-    this.maxReplicas = Math.max(this.maxReplicas, holding);
+    if (scored) this.maxReplicas = Math.max(this.maxReplicas, holding);
   }
 
   private sample(): void {
+    if (this.now < this.scoreFrom) {
+      this.sampleArrivals = 0;
+      this.sampleTtftMax = 0;
+      return;
+    }
     this.series.push({
-      time: this.now,
+      time: this.now - this.scoreFrom,
       arrivals: this.sampleArrivals,
       replicas: this.replicas.filter((r) => r.state !== 'gone').length,
       readyReplicas: this.replicas.filter((r) => r.state === 'ready').length,
@@ -402,12 +417,15 @@ class Simulation {
   private result(): SimulationResult {
     const end = this.now;
     let gpuSeconds = 0;
+    let holdingAtScoreStart = 0;
     for (const replica of this.replicas) {
       const until = replica.state === 'gone' ? replica.goneAt : end;
-      gpuSeconds += (until - replica.createdAt) * this.model.gpusPerReplica;
+      gpuSeconds += Math.max(0, until - Math.max(replica.createdAt, this.scoreFrom)) * this.model.gpusPerReplica;
+      if (replica.createdAt <= this.scoreFrom && until > this.scoreFrom) holdingAtScoreStart++;
     }
-    const ttfts = this.requests.map((r) => r.firstToken - r.arrival).sort((a, b) => a - b);
-    const tpots = this.requests
+    const scored = this.requests.filter((r) => r.arrival >= this.scoreFrom);
+    const ttfts = scored.map((r) => r.firstToken - r.arrival).sort((a, b) => a - b);
+    const tpots = scored
       .filter((r) => r.outputTokens > 1)
       .map((r) => (r.finish - r.firstToken) / (r.outputTokens - 1))
       .sort((a, b) => a - b);
@@ -420,7 +438,7 @@ class Simulation {
         ttftP99: percentile(ttfts, 0.99),
         tpotP99: percentile(tpots, 0.99),
         gpuHours: gpuSeconds / 3600,
-        maxReplicas: this.maxReplicas,
+        maxReplicas: Math.max(this.maxReplicas, holdingAtScoreStart),
         scaleEvents: this.scaleEvents,
       },
       series: this.series,

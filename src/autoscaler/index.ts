@@ -23,7 +23,7 @@ export {
 export { bindPolicy, type Decision, type Observation, type PolicyRunner, type ReplicaBounds } from './policies/types.js';
 export { fluidCapacity, nakhodaDefaults, nakhodaPolicy } from './policies/nakhoda.js';
 export { simulate, percentile, type PolicyOutcome, type SimulationResult, type TimeSample } from './engine.js';
-export { replay, staticSizes, type ReplayOptions, type ReplayReport, type ReplayRun } from './replay.js';
+export { DEFAULT_WARMUP_SECONDS, replay, staticSizes, withWarmup, type ReplayOptions, type ReplayReport, type ReplayRun } from './replay.js';
 export { renderReplayTable } from './render.js';
 export { renderReplaySvg } from './plot.js';
 export * from './live/index.js';

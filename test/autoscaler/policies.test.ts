@@ -73,7 +73,7 @@ describe('keda-queue', () => {
 
 describe('kpa (Knative algorithm)', () => {
   it('panics when the 6 s window needs twice the ready pods, and does not scale down while panicking', () => {
-    const kpa = bindPolicy(kpaPolicy({ ...bounds, targetConcurrency: 10 }));
+    const kpa = bindPolicy(kpaPolicy({ ...bounds, targetConcurrency: 10, scaleDownDelaySeconds: 0 }));
     // target 10 * 70% = 7 per pod; 70 in flight on 2 pods -> 10 pods, >= 2x ready: panic.
     const burst = kpa.decide(observation({ time: 0, specReplicas: 2, readyReplicas: 2, concurrency: 70 }));
     expect(burst.replicas).toBe(10);
@@ -85,6 +85,19 @@ describe('kpa (Knative algorithm)', () => {
     for (let t = 32; t <= 62; t += 2) last = kpa.decide(observation({ time: t, specReplicas: 10, readyReplicas: 10, concurrency: 1 }));
     expect(last.reason).toContain('stable');
     expect(last.replicas).toBeLessThan(10);
+  });
+});
+
+describe('kpa scale-down delay', () => {
+  it('keeps the highest pod count of the delay window, then follows the stable window', () => {
+    const kpa = bindPolicy(kpaPolicy({ ...bounds, targetConcurrency: 10, scaleDownDelaySeconds: 150 }));
+    // 28 in flight at target 7 per pod on 4 pods: stable 4 pods, no panic.
+    expect(kpa.decide(observation({ time: 0, specReplicas: 4, readyReplicas: 4, concurrency: 28 })).replicas).toBe(4);
+    let last = kpa.decide(observation({ time: 62, specReplicas: 4, readyReplicas: 4, concurrency: 1 }));
+    expect(last.replicas).toBe(4);
+    expect(last.reason).toContain('scale-down delay');
+    for (let t = 64; t <= 152; t += 2) last = kpa.decide(observation({ time: t, specReplicas: 4, readyReplicas: 4, concurrency: 1 }));
+    expect(last.replicas).toBe(2);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { ReplicaModel } from '../model.js';
+import { coldStartSeconds, type ReplicaModel } from '../model.js';
 import { hpaPolicy, kedaQueuePolicy } from './hpa.js';
 import { kpaPolicy } from './kpa.js';
 import { kvCachePolicy } from './kv-cache.js';
@@ -16,7 +16,7 @@ export const LIVE_POLICY_NAMES = ['hpa', 'kpa', 'keda-queue', 'kv-cache', 'nakho
  * says where each comes from.
  */
 export const BASELINE_TARGETS = {
-  hpaGpuUtilisation: 0.7,
+  hpaGpuUtilisation: 0.5,
   kpaConcurrencyPerPod: 8,
   kedaWaitingPerPod: 5,
   kvCacheUsage: 0.5,
@@ -49,7 +49,10 @@ export function createPolicy(name: PolicyName, context: PolicyContext): PolicyRu
     case 'hpa':
       return bindPolicy(hpaPolicy({ ...bounds, targetUtilisation: BASELINE_TARGETS.hpaGpuUtilisation }));
     case 'kpa':
-      return bindPolicy(kpaPolicy({ ...bounds, targetConcurrency: BASELINE_TARGETS.kpaConcurrencyPerPod }));
+      // scale-down-delay = one cold start: capacity given up sooner cannot return in time.
+      return bindPolicy(
+        kpaPolicy({ ...bounds, targetConcurrency: BASELINE_TARGETS.kpaConcurrencyPerPod, scaleDownDelaySeconds: coldStartSeconds(context.model) }),
+      );
     case 'keda-queue':
       return bindPolicy(kedaQueuePolicy({ ...bounds, waitingPerReplica: BASELINE_TARGETS.kedaWaitingPerPod }));
     case 'kv-cache':
@@ -57,9 +60,7 @@ export function createPolicy(name: PolicyName, context: PolicyContext): PolicyRu
     case 'nakhoda': {
       const defaults = nakhodaDefaults(context.model, context.sloTtftSeconds, bounds);
       const overrides = context.nakhoda ?? {};
-      // A shorter or longer lookback moves the hold with it unless the hold is given too.
-      const holdSeconds = overrides.holdSeconds ?? overrides.lookbackSeconds ?? defaults.holdSeconds;
-      return bindPolicy(nakhodaPolicy({ ...defaults, ...overrides, holdSeconds }));
+      return bindPolicy(nakhodaPolicy({ ...defaults, ...overrides }));
     }
   }
 }

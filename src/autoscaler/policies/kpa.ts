@@ -4,7 +4,9 @@ import { clampReplicas, holdForMissing, type PolicyDefinition, type ReplicaBound
  * Knative's KPA (pkg/autoscaler/scaling/autoscaler.go) with the config-autoscaler defaults:
  * 2 s tick, 60 s stable window, 6 s panic window (10%), panic threshold 200%, target
  * utilisation 70%, max scale-up rate 1000, max scale-down rate 2 (at most halve per tick).
- * The metric is concurrency: in-flight requests per pod.
+ * The metric is concurrency: in-flight requests per pod. `scaleDownDelaySeconds` is Knative's
+ * `scale-down-delay` (default 0): the pod count applied is the highest desired count of that
+ * window, which Knative recommends for containers that are slow to start.
  */
 export const KPA_DEFAULTS = {
   tickSeconds: 2,
@@ -19,6 +21,8 @@ export const KPA_DEFAULTS = {
 export interface KpaConfig extends ReplicaBounds {
   /** autoscaling.knative.dev/target: concurrent requests per pod. */
   targetConcurrency: number;
+  /** autoscaling.knative.dev/scale-down-delay, seconds. */
+  scaleDownDelaySeconds: number;
 }
 
 export interface KpaState {
@@ -26,6 +30,8 @@ export interface KpaState {
   /** When panic mode was last (re)entered; undefined when not panicking. */
   panicSince: number | undefined;
   maxPanicPods: number;
+  /** Desired pod counts of the scale-down-delay window. */
+  desired: ReadonlyArray<{ time: number; pods: number }>;
 }
 
 export function kpaPolicy(config: KpaConfig): PolicyDefinition<KpaState> {
@@ -33,7 +39,7 @@ export function kpaPolicy(config: KpaConfig): PolicyDefinition<KpaState> {
   return {
     name: 'kpa',
     syncPeriodSeconds: KPA_DEFAULTS.tickSeconds,
-    initialState: () => ({ samples: [], panicSince: undefined, maxPanicPods: 0 }),
+    initialState: () => ({ samples: [], panicSince: undefined, maxPanicPods: 0, desired: [] }),
     decide(state, observation) {
       const now = observation.time;
       if (observation.concurrency === undefined) {
@@ -72,9 +78,12 @@ export function kpaPolicy(config: KpaConfig): PolicyDefinition<KpaState> {
         desired = maxPanicPods;
         why = `panic mode: concurrency ${panicValue.toFixed(1)} over ${KPA_DEFAULTS.panicWindowSeconds}s vs target ${target.toFixed(1)} per pod`;
       }
-      const replicas = clampReplicas(desired, config);
+      const delayed = [...state.desired.filter((d) => d.time > now - config.scaleDownDelaySeconds), { time: now, pods: desired }];
+      const delayedMax = Math.max(...delayed.map((d) => d.pods));
+      if (delayedMax > desired) why += `; held at ${delayedMax} by the ${config.scaleDownDelaySeconds}s scale-down delay`;
+      const replicas = clampReplicas(delayedMax, config);
       return {
-        state: { samples, panicSince, maxPanicPods },
+        state: { samples, panicSince, maxPanicPods, desired: delayed },
         decision: { replicas, reason: `kpa: ${why} -> ${replicas} replicas`, held: false },
       };
     },

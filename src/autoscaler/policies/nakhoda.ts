@@ -17,7 +17,12 @@ export interface NakhodaConfig extends ReplicaBounds {
   syncPeriodSeconds: number;
   /** How much arrival history the fluid replay covers; default four cold starts, at least 10 min. */
   lookbackSeconds: number;
-  /** How long capacity stays after it stopped being wanted; default the lookback (a burst seen recently may return, and capacity takes a cold start to come back). */
+  /**
+   * How long capacity stays after it stopped being wanted; default two cold starts. Ski-rental
+   * break-even: giving a replica up and needing it back costs one cold start of GPU time while
+   * it starts plus the requests that miss the SLO meanwhile (priced as another cold start), so
+   * idle capacity is kept about that long before it is released.
+   */
   holdSeconds: number;
   /** Decode batch at which a generated token is costed (steps are shared by the batch). */
   decodeBatch: number;
@@ -25,7 +30,11 @@ export interface NakhodaConfig extends ReplicaBounds {
   kvCacheCeiling: number;
   /** Multiplier for burstiness finer than the sync period; adapted online from TTFT outcomes. */
   initialHeadroom: number;
+  /** Lowest headroom the decay reaches: 1 = the fluid estimate itself. */
+  minHeadroom: number;
   maxHeadroom: number;
+  /** Half-life of the headroom's decay once a whole lookback passed without misses. */
+  headroomHalfLifeSeconds: number;
 }
 
 export function nakhodaDefaults(model: ReplicaModel, sloTtftSeconds: number, bounds: ReplicaBounds): NakhodaConfig {
@@ -37,11 +46,13 @@ export function nakhodaDefaults(model: ReplicaModel, sloTtftSeconds: number, bou
     targetAttainment: 0.99,
     syncPeriodSeconds: 5,
     lookbackSeconds,
-    holdSeconds: lookbackSeconds,
+    holdSeconds: 2 * coldStartSeconds(model),
     decodeBatch: 16,
     kvCacheCeiling: 0.9,
     initialHeadroom: 1.75,
+    minHeadroom: 1.75,
     maxHeadroom: 3,
+    headroomHalfLifeSeconds: 3 * lookbackSeconds,
   };
 }
 
@@ -54,8 +65,8 @@ interface WorkSample {
 
 export interface NakhodaState {
   work: readonly WorkSample[];
-  /** Replicas wanted at each sync, kept for the hold period. */
-  wanted: ReadonlyArray<{ time: number; replicas: number }>;
+  /** Replicas wanted at past syncs, each kept until it expires. */
+  wanted: ReadonlyArray<{ expires: number; replicas: number }>;
   headroom: number;
   lastHeadroomRaise: number;
   lastMiss: number;
@@ -89,7 +100,7 @@ export function nakhodaPolicy(config: NakhodaConfig): PolicyDefinition<NakhodaSt
       const kvNeeded =
         observation.kvCacheUsage === undefined ? 0 : (observation.readyReplicas * observation.kvCacheUsage) / config.kvCacheCeiling;
       const wantedNow = Math.max(headroom.value * Math.max(needed, forecast), kvNeeded);
-      const wanted = [...state.wanted.filter((w) => w.time > now - config.holdSeconds), { time: now, replicas: wantedNow }];
+      const wanted = [...state.wanted.filter((w) => w.expires > now), { expires: now + config.holdSeconds, replicas: wantedNow }];
       const held = Math.max(...wanted.map((w) => w.replicas));
       const replicas = clampReplicas(held, config);
 
@@ -164,8 +175,8 @@ function adaptHeadroom(
     return { value, raised: true, missed, note: `raised headroom: ${misses} of ${ttft!.count} requests missed the SLO` };
   }
   if (!missed && now - state.lastMiss >= config.lookbackSeconds) {
-    const decay = Math.pow(0.5, config.syncPeriodSeconds / (3 * config.lookbackSeconds));
-    return { value: Math.max(config.initialHeadroom, state.headroom * decay), raised: false, missed };
+    const decay = Math.pow(0.5, config.syncPeriodSeconds / config.headroomHalfLifeSeconds);
+    return { value: Math.max(config.minHeadroom, state.headroom * decay), raised: false, missed };
   }
   return { value: state.headroom, raised: false, missed };
 }
