@@ -93,7 +93,7 @@ export async function generateCluster(path: string, o: GenerateOptions): Promise
         metadata: { name, generateName: `${app}-${hash}-`, namespace: ns, uid: podUid, resourceVersion: String(100000 + podIndex), creationTimestamp: iso(7200), labels: { ...labels, 'pod-template-hash': hash },
           ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${app}-${hash}`, uid: rsUid, controller: true, blockOwnerDeletion: true }] },
         spec: { ...template, ...(nodeName ? { nodeName } : {}) },
-        status: podStatus(app, broken, ip, nodeName),
+        status: podStatus(app, broken, ip),
       };
       await write(pod);
       if (nodeName) (broken ? notReadyAddresses : addresses).push({ ip, nodeName, targetRef: { kind: 'Pod', namespace: ns, name, uid: podUid } });
@@ -147,7 +147,7 @@ function podSpec(app: string, fault: Fault | undefined) {
   };
 }
 
-function podStatus(app: string, fault: Fault | undefined, ip: string, nodeName: string | undefined) {
+function podStatus(app: string, fault: Fault | undefined, ip: string) {
   const cond = (type: string, status: string) => ({ type, status, lastTransitionTime: iso(7000) });
   if (fault === 'scheduling') {
     return { phase: 'Pending', qosClass: 'Burstable', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/5000 nodes are available: 5000 Insufficient cpu. preemption: 0/5000 nodes are available: 5000 No preemption victims found for incoming pod.', lastProbeTime: null, lastTransitionTime: iso(7000) }] };
