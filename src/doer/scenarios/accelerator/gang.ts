@@ -65,6 +65,7 @@ export const gangUnschedulableScenario: Scenario = {
   id: 'accelerator.gang-unschedulable',
   category: 'accelerator',
   severity: 'critical',
+  hops: 2,
   title: 'Gang cannot be placed: PodGroup minMember not met',
   description:
     'A Volcano PodGroup needs minMember pods placed together, and the scheduler cannot find room for all of them, so none starts: ' +
@@ -105,6 +106,7 @@ export const gangTooFewTasksScenario: Scenario = {
   id: 'accelerator.gang-min-member-exceeds-tasks',
   category: 'accelerator',
   severity: 'critical',
+  hops: 2,
   title: 'PodGroup minMember is larger than the pods the job creates',
   description:
     'The PodGroup requires more members (minMember) than the job has pods (replicas across tasks), so the gang can never be ' +
