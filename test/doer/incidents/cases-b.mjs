@@ -598,7 +598,8 @@ export const casesB = [
         apps[app] = d;
       }
       this.symptom = ref('Deployment', 'default', 'details-v1');
-      this.rootCause = [ref('MutatingWebhookConfiguration', undefined, 'istio-sidecar-injector')];
+      // The configuration is not in the snapshot; the Service it names (in the wrong namespace) is absent, which is the fault too.
+      this.rootCause = [ref('MutatingWebhookConfiguration', undefined, 'istio-sidecar-injector'), ref('Service', 'istio-control', 'istio-sidecar-injector')];
       return s;
     },
   },

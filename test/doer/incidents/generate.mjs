@@ -8,10 +8,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { casesA } from './cases-a.mjs';
 import { casesB } from './cases-b.mjs';
+import { casesC } from './cases-c.mjs';
 import { casesHealthy } from './cases-healthy.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-for (const c of [...casesA, ...casesB, ...casesHealthy]) {
+for (const c of [...casesA, ...casesB, ...casesC, ...casesHealthy]) {
   const snapshot = c.build();
   const dir = join(here, c.dir);
   mkdirSync(dir, { recursive: true });
