@@ -1,4 +1,4 @@
-/** Incident cases 050–052 (a second look at quota, autoscaling and job). */
+/** Incident cases 050–054 (a second look at quota, autoscaling, job, scheduling and admission). */
 import { Snapshot, node, container, podSpec, deployment, service, endpoints, serviceAccount, obj, job, event, background, healthyApp } from './lib.mjs';
 
 const ref = (kind, namespace, name) => (namespace ? { kind, namespace, name } : { kind, name });
@@ -72,6 +72,54 @@ export const casesC = [
       event(s, nodes[0], { reason: 'NodeHasSufficientMemory', message: 'Node node-1 status is now: NodeHasSufficientMemory', first: 2, host: 'node-1' });
       this.symptom = ref('Job', 'default', 'job-test-deadline');
       this.rootCause = [ref('Job', 'default', 'job-test-deadline')];
+      return s;
+    },
+  },
+  {
+    dir: '053-scheduling-hostport-replicas-exceed-nodes',
+    source: 'https://github.com/kubernetes/examples/issues/384',
+    summary: 'The storm worker Deployment asks for 2 replicas with fixed hostPorts on a single-node cluster; only one pod can hold the ports, so the second stays Pending ("didn\'t have free ports for the requested pod ports").',
+    symptom: null, category: 'scheduling', hops: 1,
+    build() {
+      const s = new Snapshot(this.dir, '2020-05-25T13:02:18Z', 18);
+      const n = node(s, 'minikube', { cpu: '4', memory: '8163640Ki', kubelet: 'v1.18.2', runtime: 'docker://19.3.8', labels: { 'node-role.kubernetes.io/master': '' }, podCIDR: null });
+      background(s, [n], { dnsNodes: ['minikube', 'minikube'] });
+      const zkSpec = podSpec(s, [container('zookeeper', 'zookeeper:3.4', { ports: [2181] })]);
+      const zk = deployment(s, 'default', 'zookeeper', { labels: { name: 'zookeeper' }, spec: zkSpec, age: 1500, pods: [{ node: 'minikube', age: 1490 }] });
+      endpoints(s, service(s, 'default', 'zookeeper', { selector: { name: 'zookeeper' }, ports: [{ port: 2181 }] }), zk.pods);
+      const nimbusSpec = podSpec(s, [container('nimbus', 'storm:1.2', { command: ['storm', 'nimbus'], ports: [6627] })]);
+      const nimbus = deployment(s, 'default', 'nimbus', { labels: { name: 'nimbus' }, spec: nimbusSpec, age: 1400, pods: [{ node: 'minikube', age: 1390 }] });
+      endpoints(s, service(s, 'default', 'nimbus', { selector: { name: 'nimbus' }, ports: [{ port: 6627 }] }), nimbus.pods);
+      const ports = [6700, 6701, 6702, 6703].map((p) => ({ containerPort: p, hostPort: p }));
+      const spec = podSpec(s, [container('storm-worker', 'storm:1.2', { command: ['storm', 'supervisor'], ports, resources: { limits: { cpu: '200m' } } })]);
+      const msg = '0/1 nodes are available: 1 node(s) didn\'t have free ports for the requested pod ports.';
+      const d = deployment(s, 'default', 'storm-worker-controller', { labels: { name: 'storm-worker' }, spec, age: 1300, replicas: 2, unavailableSince: 1290, pods: [{ node: 'minikube', age: 1295 }, { age: 1295, phase: 'Pending', unschedulableMessage: msg }] });
+      event(s, d.pods[1], { reason: 'FailedScheduling', type: 'Warning', component: 'default-scheduler', message: msg, first: 1294, last: 20, count: 22 });
+      this.symptom = ref('Pod', 'default', d.pods[1].metadata.name);
+      this.rootCause = [ref('Deployment', 'default', 'storm-worker-controller')];
+      return s;
+    },
+  },
+  {
+    dir: '054-admission-webhook-unreachable-from-control-plane',
+    source: 'https://github.com/open-policy-agent/gatekeeper/issues/733',
+    summary: 'On a private GKE cluster the control plane may not reach node port 8443, so calls to the Gatekeeper validating webhook time out ("context deadline exceeded"); with failurePolicy Fail every pod creation in the cluster is refused although the Gatekeeper pods are healthy.',
+    symptom: null, category: 'admission', hops: 2,
+    build() {
+      const s = new Snapshot(this.dir, '2020-08-28T10:11:45Z', 16);
+      const nodes = ['gke-private-default-pool-6f2c1d0b-2k1x', 'gke-private-default-pool-6f2c1d0b-9mzq', 'gke-private-default-pool-6f2c1d0b-tq4w'].map((n) => node(s, n, { instanceType: 'e2-standard-4', zone: 'europe-west4-a', kubelet: 'v1.16.13-gke.1', runtime: 'docker://19.3.1' }));
+      background(s, nodes, { namespaces: ['gatekeeper-system', 'shop'] });
+      serviceAccount(s, 'gatekeeper-system', 'gatekeeper-admin');
+      const gkSpec = podSpec(s, [container('manager', 'openpolicyagent/gatekeeper:v3.1.0-beta.12', { args: ['--port=8443', '--logtostderr', '--exempt-namespace=gatekeeper-system', '--operation=webhook'], ports: [{ containerPort: 8443, name: 'webhook-server' }, { containerPort: 9090, name: 'healthz' }], readinessProbe: { httpGet: { path: '/readyz', port: 9090, scheme: 'HTTP' } } })], { serviceAccountName: 'gatekeeper-admin' });
+      const gk = deployment(s, 'gatekeeper-system', 'gatekeeper-controller-manager', { labels: { 'control-plane': 'controller-manager', 'gatekeeper.sh/operation': 'webhook' }, spec: gkSpec, age: 5400, pods: [{ node: nodes[0].metadata.name, age: 5390 }, { node: nodes[1].metadata.name, age: 5390 }, { node: nodes[2].metadata.name, age: 5390 }] });
+      endpoints(s, service(s, 'gatekeeper-system', 'gatekeeper-webhook-service', { selector: { 'control-plane': 'controller-manager', 'gatekeeper.sh/operation': 'webhook' }, ports: [{ port: 443, targetPort: 8443 }] }), gk.pods);
+      const spec = podSpec(s, [container('cart', 'gcr.io/acme-shop/cart:1.9.2', { ports: [{ containerPort: 8080, name: 'http' }] })]);
+      const cart = deployment(s, 'shop', 'cart', { spec, age: 86400 * 30, revision: 6, rsAge: 1200, replicas: 2, pods: [], oldRs: { spec, pods: [{ node: nodes[2].metadata.name, age: 86400 * 4 }, { node: nodes[0].metadata.name, age: 86400 * 4 }] } });
+      endpoints(s, service(s, 'shop', 'cart', { selector: { app: 'cart' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] }), cart.oldPods);
+      const msg = 'Error creating: Internal error occurred: failed calling webhook "validation.gatekeeper.sh": Post https://gatekeeper-webhook-service.gatekeeper-system.svc:443/v1/admit?timeout=3s: context deadline exceeded';
+      event(s, cart.rs, { reason: 'FailedCreate', type: 'Warning', component: 'replicaset-controller', message: msg, first: 1190, last: 12, count: 19 });
+      this.symptom = ref('Deployment', 'shop', 'cart');
+      this.rootCause = [ref('ValidatingWebhookConfiguration', undefined, 'gatekeeper-validating-webhook-configuration'), ref('Service', 'gatekeeper-system', 'gatekeeper-webhook-service'), ref('Deployment', 'gatekeeper-system', 'gatekeeper-controller-manager')];
       return s;
     },
   },
