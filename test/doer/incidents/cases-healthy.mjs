@@ -1,5 +1,5 @@
 /** Healthy and noisy-but-harmless clusters (043–049): no critical or warning finding is expected. */
-import { Snapshot, node, container, podSpec, st, deployment, daemonSet, service, endpoints, serviceAccount, job, cronJob, event, background, healthyApp } from './lib.mjs';
+import { Snapshot, node, container, podSpec, st, deployment, daemonSet, service, endpoints, serviceAccount, obj, job, cronJob, pvc, storageClass, event, background, healthyApp } from './lib.mjs';
 
 const healthy = (dir, source, summary, build) => ({ dir, source, summary, symptom: null, category: 'none', rootCause: [], hops: 0, build });
 
@@ -124,6 +124,56 @@ export const casesHealthy = [
       const fresh = job(s, 'batch', 'etl-2025-12-01', { spec: jspec, age: 6, pods: [{ age: 6, phase: 'Pending', conditions: [] }], status: { active: 1, ready: 0, startTime: s.t(6), terminating: 0, uncountedTerminatedPods: {} } });
       event(s, fresh.job, { reason: 'SuccessfulCreate', component: 'job-controller', message: `Created pod: ${fresh.pods[0].metadata.name}`, first: 6 });
       event(s, nodes[3], { reason: 'NodeNotSchedulable', message: 'Node node-4 status is now: NodeNotSchedulable', first: 1500, host: 'node-4' });
+      return s;
+    }),
+  healthy('055-control-healthy-hpa-at-minimum-replicas', 'https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale-walkthrough/',
+    'An HPA sits at its minimum of 2 replicas overnight: load is low, so its ScalingLimited condition says TooFewReplicas. That is the HPA working, not a fault.',
+    function build() {
+      const s = new Snapshot(this.dir, '2025-04-02T03:30:00Z', 31);
+      const nodes = ['node-1', 'node-2', 'node-3'].map((n) => node(s, n, { kubelet: 'v1.31.4', runtime: 'containerd://1.7.24' }));
+      background(s, nodes, { namespaces: ['web'] });
+      serviceAccount(s, 'kube-system', 'metrics-server');
+      const ms = deployment(s, 'kube-system', 'metrics-server', { labels: { 'k8s-app': 'metrics-server' }, spec: podSpec(s, [container('metrics-server', 'registry.k8s.io/metrics-server/metrics-server:v0.7.2', { ports: [{ containerPort: 10250, name: 'https' }] })], { serviceAccountName: 'metrics-server' }), age: 86400 * 90, pods: [{ node: 'node-3', age: 86400 * 9 }] });
+      endpoints(s, service(s, 'kube-system', 'metrics-server', { selector: { 'k8s-app': 'metrics-server' }, ports: [{ name: 'https', port: 443, targetPort: 'https' }] }), ms.pods);
+      const spec = podSpec(s, [container('api', 'ghcr.io/acme/api:5.0.1', { ports: [{ containerPort: 8080, name: 'http' }], resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '512Mi' } } })]);
+      const d = deployment(s, 'web', 'api', { spec, age: 86400 * 50, replicas: 2, pods: [{ node: 'node-1', age: 86400 * 3 }, { node: 'node-2', age: 86400 * 3 }] });
+      endpoints(s, service(s, 'web', 'api', { selector: { app: 'api' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] }), d.pods);
+      const hpa = obj(s, 'HorizontalPodAutoscaler', 'web', 'api', {
+        spec: { maxReplicas: 12, metrics: [{ resource: { name: 'cpu', target: { averageUtilization: 60, type: 'Utilization' } }, type: 'Resource' }], minReplicas: 2, scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'api' } },
+        status: { conditions: [{ lastTransitionTime: s.t(86400 * 50), message: 'recommended size matches current size', reason: 'ReadyForNewScale', status: 'True', type: 'AbleToScale' }, { lastTransitionTime: s.t(86400 * 50), message: 'the HPA was able to successfully calculate a replica count from cpu resource utilization (percentage of request)', reason: 'ValidMetricFound', status: 'True', type: 'ScalingActive' }, { lastTransitionTime: s.t(5 * 3600), message: 'the desired replica count is less than the minimum replica count', reason: 'TooFewReplicas', status: 'True', type: 'ScalingLimited' }], currentMetrics: [{ resource: { current: { averageUtilization: 4, averageValue: '10m' }, name: 'cpu' }, type: 'Resource' }], currentReplicas: 2, desiredReplicas: 2, lastScaleTime: s.t(5 * 3600) },
+      }, 86400 * 50);
+      event(s, hpa, { reason: 'SuccessfulRescale', component: 'horizontal-pod-autoscaler', message: 'New size: 2; reason: All metrics below target', first: 5 * 3600 });
+      event(s, nodes[1], { reason: 'NodeHasSufficientMemory', message: 'Node node-2 status is now: NodeHasSufficientMemory', first: 4, host: 'node-2' });
+      return s;
+    }),
+  healthy('056-control-healthy-claim-waiting-for-first-consumer', 'https://kubernetes.io/docs/concepts/storage/storage-classes/#volume-binding-mode',
+    'A claim for a not-yet-deployed analytics database is Pending with "waiting for first consumer to be created before binding": its StorageClass uses WaitForFirstConsumer and no pod uses it yet. Expected.',
+    function build() {
+      const s = new Snapshot(this.dir, '2025-06-10T12:00:00Z', 32);
+      const nodes = ['ip-10-1-1-10', 'ip-10-1-2-20'].map((n, i) => node(s, n, { kubelet: 'v1.32.1', runtime: 'containerd://1.7.25', zone: ['us-east-1a', 'us-east-1b'][i] }));
+      background(s, nodes, { namespaces: ['analytics'] });
+      storageClass(s, 'gp3', { provisioner: 'ebs.csi.aws.com', volumeBindingMode: 'WaitForFirstConsumer', isDefault: true, parameters: { type: 'gp3' } });
+      serviceAccount(s, 'kube-system', 'ebs-csi-controller-sa');
+      deployment(s, 'kube-system', 'ebs-csi-controller', { labels: { app: 'ebs-csi-controller' }, spec: podSpec(s, [container('ebs-plugin', 'public.ecr.aws/ebs-csi-driver/aws-ebs-csi-driver:v1.38.1', { ports: [{ containerPort: 9808, name: 'healthz' }] }), container('csi-provisioner', 'public.ecr.aws/eks-distro/kubernetes-csi/external-provisioner:v5.1.0-eks-1-32-1')], { serviceAccountName: 'ebs-csi-controller-sa' }), age: 86400 * 30, pods: [{ node: 'ip-10-1-1-10', age: 86400 * 5 }, { node: 'ip-10-1-2-20', age: 86400 * 5 }] });
+      const c = pvc(s, 'analytics', 'clickhouse-data', { storageClassName: 'gp3', size: '200Gi', age: 900 });
+      event(s, c, { reason: 'WaitForFirstConsumer', component: 'persistentvolume-controller', message: 'waiting for first consumer to be created before binding', first: 900, last: 5, count: 61 });
+      healthyApp(s, 'analytics', 'dashboard', ['ip-10-1-1-10', 'ip-10-1-2-20']);
+      return s;
+    }),
+  healthy('057-control-noisy-node-rebooted-yesterday', 'https://kubernetes.io/docs/concepts/architecture/nodes/#condition',
+    'worker-2 was NotReady for three minutes yesterday during a kernel patch reboot; it has been Ready since, and the DaemonSet pod on it restarted once when the kubelet came back.',
+    function build() {
+      const s = new Snapshot(this.dir, '2025-08-19T09:45:00Z', 33);
+      const nodes = ['worker-1', 'worker-2', 'worker-3'].map((n) => node(s, n, { kubelet: 'v1.33.3', runtime: 'containerd://2.0.5', conditions: n === 'worker-2' ? { Ready: { status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', since: 86400 - 180 } } : undefined }));
+      background(s, nodes, { namespaces: ['monitoring'] });
+      serviceAccount(s, 'monitoring', 'node-exporter');
+      const spec = podSpec(s, [container('node-exporter', 'quay.io/prometheus/node-exporter:v1.9.1', { args: ['--path.rootfs=/host'], ports: [{ containerPort: 9100, name: 'metrics' }] })], { hostNetwork: true, serviceAccountName: 'node-exporter', tolerations: [{ operator: 'Exists' }] });
+      daemonSet(s, 'monitoring', 'node-exporter', { labels: { 'app.kubernetes.io/name': 'node-exporter' }, spec, nodes: nodes.map((n) => ({ node: n.metadata.name, age: 86400 * 20, ...(n.metadata.name === 'worker-2' ? { containers: { 'node-exporter': { restarts: 1, startedAgo: 86400 - 170, lastState: st.terminated('Unknown', 255, s.t(86400 * 20), s.t(86400 - 200)) } } } : {}) })) });
+      event(s, nodes[1], { reason: 'NodeNotReady', component: 'node-controller', message: 'Node worker-2 status is now: NodeNotReady', first: 86400 });
+      event(s, nodes[1], { reason: 'Rebooted', type: 'Warning', message: `Node worker-2 has been rebooted, boot id: ${nodes[1].status.nodeInfo.bootID}`, first: 86400 - 185, host: 'worker-2' });
+      event(s, nodes[1], { reason: 'NodeReady', message: 'Node worker-2 status is now: NodeReady', first: 86400 - 180, host: 'worker-2' });
+      healthyApp(s, 'monitoring', 'grafana', ['worker-1', 'worker-3'], { image: 'grafana/grafana:12.1.0', port: 3000, path: '/api/health' });
+      event(s, nodes[2], { reason: 'NodeHasSufficientMemory', message: 'Node worker-3 status is now: NodeHasSufficientMemory', first: 3, host: 'worker-3' });
       return s;
     }),
 ];
