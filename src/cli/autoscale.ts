@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
   DEFAULT_REPLICA_MODEL,
+  DEFAULT_WARMUP_SECONDS,
   POLICY_NAMES,
   isPolicyName,
   loadReplicaModel,
@@ -27,6 +28,7 @@ interface ReplayFlags {
   plot?: string;
   minReplicas: number;
   maxReplicas: number;
+  warmup: number;
 }
 
 export function registerAutoscale(program: Command): void {
@@ -42,6 +44,11 @@ export function registerAutoscale(program: Command): void {
     .addOption(new Option('--max-replicas <n>', 'upper bound for every policy').default(64).argParser(positiveInt('--max-replicas')))
     .addOption(new Option('-o, --output <format>', 'table or json').default('table').argParser(oneOf('-o', OUTPUTS)))
     .option('--plot <file.svg>', 'write load, replicas and TTFT over time per policy')
+    .addOption(
+      new Option('--warmup <duration>', "history from the trace's end each policy sees before scoring starts (0 = start blind)")
+        .default(DEFAULT_WARMUP_SECONDS)
+        .argParser(duration('--warmup', true)),
+    )
     .action((flags: ReplayFlags) => {
       if (flags.minReplicas > flags.maxReplicas) throw new InputError('--min-replicas must not exceed --max-replicas');
       const model = flags.model ? loadReplicaModel(flags.model) : DEFAULT_REPLICA_MODEL;
@@ -51,6 +58,7 @@ export function registerAutoscale(program: Command): void {
         model,
         sloTtftSeconds: flags.sloTtft,
         bounds: { minReplicas: flags.minReplicas, maxReplicas: flags.maxReplicas },
+        warmupSeconds: flags.warmup,
       });
       if (flags.plot) writeFileSync(flags.plot, renderReplaySvg(run));
       if (flags.output === 'json') process.stdout.write(`${JSON.stringify(run.report, null, 2)}\n`);
@@ -84,11 +92,13 @@ function policyList(value: string): PolicyName[] {
 }
 
 /** "2s", "500ms", "1m" or a bare number of seconds. */
-export function duration(flag: string) {
+export function duration(flag: string, allowZero = false) {
   return (value: string): number => {
     const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim());
     const seconds = match ? Number(match[1]) * ({ ms: 0.001, s: 1, m: 60 } as const)[(match[2] ?? 's') as 'ms' | 's' | 'm'] : NaN;
-    if (!(seconds > 0)) throw new InvalidArgumentError(`${flag} must be a positive duration like 2s or 500ms (got "${value}")`);
+    if (!(seconds > 0 || (allowZero && seconds === 0))) {
+      throw new InvalidArgumentError(`${flag} must be a ${allowZero ? 'non-negative' : 'positive'} duration like 2s or 500ms (got "${value}")`);
+    }
     return seconds;
   };
 }

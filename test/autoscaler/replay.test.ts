@@ -138,6 +138,16 @@ describe('nakhoda autoscale replay (CLI)', () => {
     expect(svg).toContain('nakhoda');
   });
 
+  it('scores a blind start with --warmup 0 and rejects a negative warm-up in one line', () => {
+    const blind = runCli(['autoscale', 'replay', '--trace', tracePath, '--policy', 'nakhoda', '--warmup', '0', '-o', 'json']);
+    expect(blind.code).toBe(0);
+    expect(JSON.parse(blind.stdout).requests).toBe(120);
+    const bad = runCli(['autoscale', 'replay', '--trace', tracePath, '--warmup', '-5s']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toContain('--warmup');
+  });
+
   it('rejects a bad model file in one line naming file, line and field', () => {
     const model = join(dir, 'model.yaml');
     writeFileSync(model, 'gpusPerReplica: 1\ndecodeBaseSeconds: fast\n');
