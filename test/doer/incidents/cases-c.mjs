@@ -1,5 +1,5 @@
-/** Incident cases 050–054 (a second look at quota, autoscaling, job, scheduling and admission). */
-import { Snapshot, node, container, podSpec, deployment, service, endpoints, serviceAccount, obj, job, event, background, healthyApp } from './lib.mjs';
+/** Incident cases 050–054 and 058–060 (a second look at quota, autoscaling, job, scheduling, admission, crash and security). */
+import { Snapshot, node, container, podSpec, pod, st, deployment, statefulSet, daemonSet, service, endpoints, serviceAccount, obj, job, pvc, storageClass, event, background, healthyApp } from './lib.mjs';
 
 const ref = (kind, namespace, name) => (namespace ? { kind, namespace, name } : { kind, name });
 
@@ -120,6 +120,71 @@ export const casesC = [
       event(s, cart.rs, { reason: 'FailedCreate', type: 'Warning', component: 'replicaset-controller', message: msg, first: 1190, last: 12, count: 19 });
       this.symptom = ref('Deployment', 'shop', 'cart');
       this.rootCause = [ref('ValidatingWebhookConfiguration', undefined, 'gatekeeper-validating-webhook-configuration'), ref('Service', 'gatekeeper-system', 'gatekeeper-webhook-service'), ref('Deployment', 'gatekeeper-system', 'gatekeeper-controller-manager')];
+      return s;
+    },
+  },
+  {
+    dir: '058-crash-postgres-requires-password-env',
+    source: 'https://github.com/mmumshad/kubernetes-example-voting-app/issues/1',
+    summary: 'The voting app\'s postgres-pod runs postgres:9.4 with no environment; newer images refuse to initialise without POSTGRES_PASSWORD (or POSTGRES_HOST_AUTH_METHOD), exit 1 and crash-loop.',
+    symptom: null, category: 'crash', hops: 0,
+    build() {
+      const s = new Snapshot(this.dir, '2020-02-23T16:12:31Z', 15);
+      const nodes = ['gke-voting-default-pool-1c2b3a4d-5fgh', 'gke-voting-default-pool-1c2b3a4d-8jkl', 'gke-voting-default-pool-1c2b3a4d-q2rs'].map((n) => node(s, n, { instanceType: 'n1-standard-1', cpu: '1', memory: '3785932Ki', zone: 'us-central1-a', kubelet: 'v1.15.9-gke.9', runtime: 'docker://19.3.1' }));
+      background(s, nodes);
+      const bare = (name, image, port, nodeName, app, extra = {}) => pod(s, { namespace: 'default', name, labels: { name, app: 'demo-voting-app' }, spec: podSpec(s, [container(app, image, port ? { ports: [port] } : {})]), node: nodeName, age: 1500, ...extra });
+      const redis = bare('redis-pod', 'redis', 6379, nodes[0].metadata.name, 'redis');
+      const pg = bare('postgres-pod', 'postgres:9.4', 5432, nodes[1].metadata.name, 'postgres', { containers: { postgres: { state: st.waiting('CrashLoopBackOff', 'back-off 5m0s restarting failed container=postgres pod=postgres-pod_default(' + s.uid('Pod', 'default', 'postgres-pod') + ')'), ready: false, restarts: 7, lastState: st.terminated('Error', 1, s.t(120), s.t(119)) } } });
+      const vote = bare('voting-app-pod', 'dockersamples/examplevotingapp_vote', 80, nodes[2].metadata.name, 'voting-app');
+      bare('worker-app-pod', 'dockersamples/examplevotingapp_worker', undefined, nodes[0].metadata.name, 'worker-app');
+      const result = bare('result-app-pod', 'dockersamples/examplevotingapp_result', 80, nodes[2].metadata.name, 'result-app');
+      for (const [svc, p, port] of [['redis', redis, 6379], ['db', pg, 5432], ['voting-service', vote, 80], ['result-service', result, 80]]) endpoints(s, service(s, 'default', svc, { labels: { name: `${svc}-service`, app: 'demo-voting-app' }, selector: { name: p.metadata.name, app: 'demo-voting-app' }, ports: [{ port, targetPort: port }], type: svc.endsWith('-service') ? 'LoadBalancer' : 'ClusterIP' }), [p]);
+      event(s, pg, { reason: 'Pulled', message: 'Container image "postgres:9.4" already present on machine', first: 1400, last: 125, count: 8, fieldPath: 'spec.containers{postgres}', host: nodes[1].metadata.name });
+      event(s, pg, { reason: 'BackOff', type: 'Warning', message: 'Back-off restarting failed container', first: 1380, last: 9, count: 60, fieldPath: 'spec.containers{postgres}', host: nodes[1].metadata.name });
+      this.symptom = ref('Pod', 'default', 'postgres-pod');
+      this.rootCause = [ref('Pod', 'default', 'postgres-pod')];
+      return s;
+    },
+  },
+  {
+    dir: '059-security-podsecuritypolicy-rejects-daemonset',
+    source: 'https://github.com/inovex/illuminatio/issues/67',
+    summary: 'The illuminatio runner DaemonSet needs hostPID, hostPath volumes, root and SYS_ADMIN, but the cluster enforces PodSecurityPolicies that allow none of it, so the DaemonSet controller cannot create any pod.',
+    symptom: null, category: 'security', hops: 1,
+    build() {
+      const s = new Snapshot(this.dir, '2019-09-10T09:31:12Z', 15);
+      const nodes = ['k8s-node-1', 'k8s-node-2', 'k8s-node-3'].map((n) => node(s, n, { kubelet: 'v1.15.3', runtime: 'docker://18.9.8' }));
+      background(s, nodes, { namespaces: ['illuminatio'] });
+      serviceAccount(s, 'illuminatio', 'illuminatio-runner');
+      const spec = podSpec(s, [container('runner', 'inovex/illuminatio-runner:latest', { securityContext: { allowPrivilegeEscalation: true, capabilities: { add: ['SYS_ADMIN'] }, runAsUser: 0 }, volumeMounts: [{ mountPath: '/var/run/docker.sock', name: 'docker-socket' }, { mountPath: '/var/run/netns', name: 'net-ns' }] })], { serviceAccountName: 'illuminatio-runner', volumes: [{ name: 'cri-socket', hostPath: { path: '/run/containerd/containerd.sock', type: '' } }, { name: 'docker-socket', hostPath: { path: '/var/run/docker.sock', type: '' } }, { name: 'net-ns', hostPath: { path: '/var/run/netns', type: '' } }] });
+      spec.hostPID = true;
+      const ds = daemonSet(s, 'illuminatio', 'illuminatio-runner', { labels: { 'illuminatio-role': 'cleanup-runner' }, spec, nodes: [], desired: 3, age: 700 });
+      event(s, ds.ds, { reason: 'FailedCreate', type: 'Warning', component: 'daemonset-controller', message: 'Error creating: pods "illuminatio-runner-" is forbidden: unable to validate against any pod security policy: [spec.securityContext.hostPID: Invalid value: true: Host PID is not allowed to be used spec.volumes[1]: Invalid value: "hostPath": hostPath volumes are not allowed to be used spec.volumes[2]: Invalid value: "hostPath": hostPath volumes are not allowed to be used spec.containers[0].securityContext.runAsUser: Invalid value: 0: must be in the ranges: [{1 65535}] spec.containers[0].securityContext.capabilities.add: Invalid value: "SYS_ADMIN": capability may not be added spec.containers[0].securityContext.allowPrivilegeEscalation: Invalid value: true: Allowing privilege escalation for containers is not allowed]', first: 690, last: 15, count: 17 });
+      this.symptom = ref('DaemonSet', 'illuminatio', 'illuminatio-runner');
+      this.rootCause = [ref('DaemonSet', 'illuminatio', 'illuminatio-runner'), ref('PodSecurityPolicy', undefined, 'restricted')];
+      return s;
+    },
+  },
+  {
+    dir: '060-security-privileged-init-disallowed-by-cluster-policy',
+    source: 'https://github.com/kubernetes/kubernetes/issues/84285',
+    summary: 'The Elasticsearch StatefulSet\'s init containers (sysctl/chown) run privileged, but the API server runs with --allow-privileged=false, so the controller\'s pod is invalid ("privileged: Forbidden: disallowed by cluster policy") and es-cluster-0 is never created.',
+    symptom: null, category: 'security', hops: 1,
+    build() {
+      const s = new Snapshot(this.dir, '2019-10-24T11:52:09Z', 16);
+      const nodes = ['k8s-master', 'k8s-worker-1', 'k8s-worker-2'].map((n, i) => node(s, n, { kubelet: 'v1.16.2', runtime: 'docker://18.9.7', labels: i === 0 ? { 'node-role.kubernetes.io/master': '' } : {}, taints: i === 0 ? [{ effect: 'NoSchedule', key: 'node-role.kubernetes.io/master' }] : undefined }));
+      background(s, nodes, { namespaces: ['kube-logging'], dnsNodes: ['k8s-master', 'k8s-master'] });
+      storageClass(s, 'do-block-storage', { provisioner: 'dobs.csi.digitalocean.com', isDefault: true });
+      const init = (name, command) => container(name, 'busybox', { command, securityContext: { privileged: true } });
+      const spec = podSpec(s, [container('elasticsearch', 'docker.elastic.co/elasticsearch/elasticsearch:7.2.0', { ports: [{ containerPort: 9200, name: 'rest' }, { containerPort: 9300, name: 'inter-node' }], resources: { limits: { cpu: '1' }, requests: { cpu: '100m' } }, volumeMounts: [{ mountPath: '/usr/share/elasticsearch/data', name: 'data' }] })], { initContainers: [init('fix-permissions', ['sh', '-c', 'chown -R 1000:1000 /usr/share/elasticsearch/data']), init('increase-vm-max-map', ['sysctl', '-w', 'vm.max_map_count=262144']), init('increase-fd-ulimit', ['sh', '-c', 'ulimit -n 65536'])] });
+      const vct = [{ metadata: { creationTimestamp: null, labels: { app: 'elasticsearch' }, name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '100Gi' } }, storageClassName: 'do-block-storage', volumeMode: 'Filesystem' }, status: { phase: 'Pending' } }];
+      const sts = statefulSet(s, 'kube-logging', 'es-cluster', { labels: { app: 'elasticsearch' }, spec, age: 1510, replicas: 3, serviceName: 'elasticsearch', volumeClaimTemplates: vct, pods: [] });
+      pvc(s, 'kube-logging', 'data-es-cluster-0', { storageClassName: 'do-block-storage', size: '100Gi', age: 1505, labels: { app: 'elasticsearch' }, bound: true, volumeName: `pvc-${s.uid('pv', 'es0')}` });
+      endpoints(s, service(s, 'kube-logging', 'elasticsearch', { selector: { app: 'elasticsearch' }, clusterIP: 'None', ports: [{ name: 'rest', port: 9200 }, { name: 'inter-node', port: 9300 }] }), []);
+      event(s, sts.sts, { reason: 'SuccessfulCreate', component: 'statefulset-controller', message: 'create Claim data-es-cluster-0 Pod es-cluster-0 in StatefulSet es-cluster success', first: 1500 });
+      event(s, sts.sts, { reason: 'FailedCreate', type: 'Warning', component: 'statefulset-controller', message: 'create Pod es-cluster-0 in StatefulSet es-cluster failed error: Pod "es-cluster-0" is invalid: [spec.initContainers[0].securityContext.privileged: Forbidden: disallowed by cluster policy, spec.initContainers[1].securityContext.privileged: Forbidden: disallowed by cluster policy, spec.initContainers[2].securityContext.privileged: Forbidden: disallowed by cluster policy]', first: 1500, last: 22, count: 67 });
+      this.symptom = ref('StatefulSet', 'kube-logging', 'es-cluster');
+      this.rootCause = [ref('StatefulSet', 'kube-logging', 'es-cluster'), ref('Pod', 'kube-system', 'kube-apiserver-k8s-master')];
       return s;
     },
   },
