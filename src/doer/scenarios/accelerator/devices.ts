@@ -52,7 +52,8 @@ export const VENDORS: readonly Vendor[] = [
   {
     id: 'ascend',
     device: 'NPU',
-    resource: /^huawei\.com\/(Ascend\d+\w*|npu)$/i,
+    // The Ascend plugin registers huawei.com/Ascend910 (and 310P...); clusters also name it huawei.com/ascend-910.
+    resource: /^huawei\.com\/(Ascend-?\d+\w*|npu)$/i,
     mainResource: 'huawei.com/Ascend910',
     nodeLabel: (l) => /ascend|huawei/i.test(l.accelerator ?? '') || 'node.kubernetes.io/npu.chip.name' in l || /ascend/i.test(l['accelerator-type'] ?? '') || l['host-arch'] === 'huawei-arm' || l['npu'] === 'on',
     plugin: /ascend-device-plugin|device-plugin.*ascend|ascend.*device-plugin/i,

@@ -43,6 +43,9 @@ export function brokenNodes(state: ClusterState): AcceleratorNode[] {
   const broken = all.filter((an) => {
     if (!an.noDevices) return false;
     if (an.pluginTrouble.length || an.operatorTrouble.length) return true;
+    // Capacity registered but nothing allocatable: the plugin that registered the devices has gone
+    // away or marked them all unhealthy (the kubelet zeroes allocatable, keeps capacity).
+    if (an.capacity > 0) return true;
     // A running plugin that registers nothing on a node labelled as a GPU node ("No devices found"): driver/runtime problem.
     if (an.capacity === 0 && an.pluginPods.length > 0) return true;
     // No plugin pod on this node, while the vendor's plugin runs elsewhere: the DaemonSet does not cover it
@@ -143,6 +146,7 @@ function brokenNodeScenario(spec: { id: string; title: string; description: stri
       const nodesWithPlugin = new Map<Vendor, number>();
       for (const o of acceleratorNodes(state)) if (o.pluginPods.length + o.operatorTrouble.length > 0) nodesWithPlugin.set(o.vendor, (nodesWithPlugin.get(o.vendor) ?? 0) + 1);
       const detections: Detection[] = [];
+      const withoutPlugin = new Map<Vendor, Array<{ an: AcceleratorNode; detection: Detection }>>();
       for (const an of broken) {
         const troubles = spec.operator ? an.operatorTrouble : an.pluginTrouble;
         const failing = troubles[0]?.pod;
@@ -157,7 +161,7 @@ function brokenNodeScenario(spec: { id: string; title: string; description: stri
           : an.pluginPods.length ? `${an.vendor.device} device plugin pod ${an.pluginPods[0].metadata.name} runs but registers no devices (driver or container runtime not set up)`
           : `no ${an.vendor.device} device plugin pod runs`;
         const chain = pods.slice(0, 2).map((u) => `${label(u.pod)}: Pending (${u.primary.count ?? ''} ${u.primary.text}) ← ${label(an.node)}: ${an.vendor.mainResource} allocatable=${an.allocatable} ← ${what}`);
-        detections.push({
+        const detection: Detection = {
           resource: pods[0] ? refOf(pods[0].pod) : refOf(an.node),
           rootCause: root,
           affected: [refOf(an.node), ...(ds ? [ds] : []), ...troubles.map((t) => refOf(t.pod)), ...pods.map((u) => refOf(u.pod)), ...workloads],
@@ -173,10 +177,46 @@ function brokenNodeScenario(spec: { id: string; title: string; description: stri
           // The plugin (or driver stack) is itself down: critical even before a GPU pod queues up.
           confidence: pods.length ? 0.95 : troubles.length ? 0.9 : 0.8,
           severity: pods.length || troubles.length ? 'critical' : 'warning',
-        });
+        };
+        if (!spec.operator && !failing && an.pluginPods.length === 0) {
+          const group = withoutPlugin.get(an.vendor) ?? [];
+          group.push({ an, detection });
+          withoutPlugin.set(an.vendor, group);
+        } else detections.push(detection);
+      }
+      for (const [vendor, group] of withoutPlugin) {
+        detections.push(group.length === 1 ? group[0].detection : missingPluginOnNodes(state, vendor, group));
       }
       return detections;
     },
+  };
+}
+
+/**
+ * Many nodes with no plugin pod at all share one cause: the plugin DaemonSet does not run there
+ * (or is not deployed). One finding names it, with every node affected, instead of one per node.
+ */
+function missingPluginOnNodes(state: ClusterState, vendor: Vendor, group: Array<{ an: AcceleratorNode; detection: Detection }>): Detection {
+  const pluginPod = acceleratorNodes(state).find((o) => o.vendor === vendor && o.pluginPods.length > 0)?.pluginPods[0];
+  const ds: ObjectRef = pluginPod ? state.workloadOf(pluginPod) : { kind: 'DaemonSet', namespace: 'kube-system', name: vendor.pluginDaemonSet };
+  const nodes = group.map((g) => g.an.node.metadata.name);
+  const shown = nodes.slice(0, 5).join(', ') + (nodes.length > 5 ? `, … ${nodes.length - 5} more` : '');
+  const first = group.find((g) => g.detection.resource.kind === 'Pod') ?? group[0];
+  return {
+    resource: first.detection.resource,
+    rootCause: ds,
+    affected: group.flatMap((g) => [g.detection.resource, ...(g.detection.affected ?? [])]),
+    title: `${nodes.length} ${vendor.device} nodes advertise no ${vendor.device}s: no ${vendor.device} device plugin pod runs on them`,
+    explanation:
+      `Nodes ${shown} carry ${vendor.device}s (capacity or labels) but advertise no allocatable ${vendor.mainResource}, and no device plugin pod ` +
+      `runs on any of them, so the kubelet has no plugin to hand out devices. ` +
+      (pluginPod ? `${ds.kind} ${displayName(ds)} runs elsewhere but not on these nodes.` : `No ${vendor.device} device plugin is deployed in the input.`),
+    evidence: [...first.detection.evidence.slice(0, 2), ...group.slice(0, 3).map((g) => deviceLine(g.an)), `${nodes.length} node(s) affected: ${shown}`],
+    remediation: pluginPod
+      ? [`make ${ds.kind} ${displayName(ds)} run on ${nodes.length} more nodes: check its nodeSelector/affinity and tolerations against the nodes' labels and taints`, kubectl(ds.namespace, `get ${kubectlRef(ds)} -o wide`)]
+      : [`deploy the ${vendor.device} device plugin DaemonSet (${vendor.pluginDaemonSet}) with tolerations for the nodes' taints`, `kubectl describe node ${nodes[0]} | grep -A3 -i ${vendor.mainResource.split('/')[0]}`],
+    confidence: Math.max(...group.map((g) => g.detection.confidence)),
+    severity: group.some((g) => g.detection.severity === 'critical') ? 'critical' : 'warning',
   };
 }
 
