@@ -21,6 +21,9 @@ export interface Clock {
  * Wall-clock time, optionally sped up: simulated time starts at the real time when the clock is
  * created and then runs `speed` times faster.
  */
+/** The longest delay Node's setTimeout honours. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export class RealClock implements Clock {
   private readonly realStart = Date.now();
   private readonly timers = new Map<number, NodeJS.Timeout>();
@@ -37,13 +40,22 @@ export class RealClock implements Clock {
 
   setTimeout(fn: () => void, ms: number): TimerHandle {
     const id = this.nextId++;
-    const timer = setTimeout(() => {
-      this.timers.delete(id);
-      fn();
-    }, Math.max(0, ms / this.speed));
-    // Pending simulated timers must not keep a finished process (or test run) alive.
-    timer.unref();
-    this.timers.set(id, timer);
+    const due = this.now() + Math.max(0, ms);
+    // Node fires any delay over 2^31-1 ms after 1 ms (with a warning); far-off simulated timers
+    // (a CronJob's next run, a long deadline) are re-armed in steps instead of spinning.
+    const arm = () => {
+      const delay = Math.max(0, (due - this.now()) / this.speed);
+      const step = Math.min(delay, MAX_TIMER_MS);
+      const timer = setTimeout(() => {
+        if (step < delay) return arm();
+        this.timers.delete(id);
+        fn();
+      }, step);
+      // Pending simulated timers must not keep a finished process (or test run) alive.
+      timer.unref();
+      this.timers.set(id, timer);
+    };
+    arm();
     return { id };
   }
 

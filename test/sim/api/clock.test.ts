@@ -39,3 +39,14 @@ describe('timestamps', () => {
     expect(rfc3339Micro(ms)).toBe('2026-11-28T05:17:01.123000Z');
   });
 });
+
+describe('RealClock with far-off timers', () => {
+  it('does not fire a 30-day timer early (Node caps setTimeout at 2^31-1 ms)', async () => {
+    const clock = new RealClock(1);
+    let fired = false;
+    const handle = clock.setTimeout(() => { fired = true; }, 30 * 24 * 3600 * 1000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(fired).toBe(false);
+    clock.clearTimeout(handle);
+  });
+});
