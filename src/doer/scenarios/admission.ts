@@ -33,7 +33,8 @@ interface WebhookChain {
   certSecret?: ObjectRef;
 }
 
-const CALL_FAILED = /failed calling webhook "([^"]+)": (.+)/;
+/** API servers before 1.14 said "failed calling admission webhook". */
+const CALL_FAILED = /failed calling (?:admission )?webhook "([^"]+)": (.+)/;
 const URL_IN_MESSAGE = /(?:Post|POST)\s+"?(https?:\/\/[^"\s]+?)"?:\s/;
 
 /** What went wrong in the call, after `failed calling webhook "x": `; each has its scenario, the rest goes to webhook-call-failed. */
