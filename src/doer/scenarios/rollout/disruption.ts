@@ -225,13 +225,20 @@ const pdbOverlap: Scenario = {
     return [...pairs.values()].map(({ pdbs, pods }): Detection => {
       const sorted = [...pdbs].sort((a, b) => Date.parse(a.metadata.creationTimestamp ?? '') - Date.parse(b.metadata.creationTimestamp ?? ''));
       const newest = refOf(sorted[sorted.length - 1]);
+      // A cordoned node still running such a pod is a drain that cannot finish.
+      const draining = new Map<string, Pod>();
+      for (const pod of pods) {
+        const nodeName = pod.spec?.nodeName;
+        if (nodeName && !draining.has(nodeName) && state.node(nodeName)?.spec?.unschedulable) draining.set(nodeName, pod);
+      }
+      const drainLines = [...draining].map(([name, pod]) => `Node ${name}: spec.unschedulable=true (cordoned for drain) ← Pod ${pod.metadata.namespace}/${pod.metadata.name} cannot be evicted`);
       return {
         resource: refOf(pods[0]),
         rootCause: newest,
-        affected: [...sorted.slice(0, -1).map(refOf), ...pods.slice(1).map(refOf)],
-        title: `${pods.length} pod(s) are covered by ${sorted.length} PodDisruptionBudgets (${sorted.map((p) => p.metadata.name).join(', ')})`,
+        affected: [...sorted.slice(0, -1).map(refOf), ...pods.slice(1).map(refOf), ...[...draining.keys()].map((name): ObjectRef => ({ kind: 'Node', name }))],
+        title: `${pods.length} pod(s) are covered by ${sorted.length} PodDisruptionBudgets (${sorted.map((p) => p.metadata.name).join(', ')})${draining.size ? `, blocking the drain of ${[...draining.keys()].join(', ')}` : ''}`,
         explanation: 'The eviction API rejects pods covered by more than one PDB, so these pods can never be evicted voluntarily.',
-        evidence: [...sorted.map(pdbStatusLine), `Pod ${pods[0].metadata.namespace}/${pods[0].metadata.name}: labels ${formatSelector(pods[0].metadata.labels)} match every one of them`],
+        evidence: [...drainLines, ...sorted.map(pdbStatusLine), `Pod ${pods[0].metadata.namespace}/${pods[0].metadata.name}: labels ${formatSelector(pods[0].metadata.labels)} match every one of them`],
         remediation: [kubectl(newest.namespace, `delete pdb ${newest.name}  # or narrow its selector`)],
         confidence: 0.85,
       };
