@@ -181,14 +181,22 @@ function specOnlyViews(pod: Pod): ContainerView[] {
   ];
 }
 
+/**
+ * Exit code 0 without an OOM kill. An init container OOM-killed while its main process survived
+ * is reported with exit code 0 and reason OOMKilled; the kubelet treats it as failed (kubernetes#104650).
+ */
+function cleanExit(term: ContainerStateTerminated | undefined): boolean {
+  return term?.exitCode === 0 && term.reason !== 'OOMKilled';
+}
+
 /** Containers of a pod that are not plainly healthy (cheap filter before any event lookup). */
 export function troubledContainers(pod: Pod): ContainerView[] {
   const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
-  if (statuses.length > 0 && statuses.every((s) => (s.ready || s.state?.terminated?.exitCode === 0) && (s.restartCount ?? 0) === 0)) return [];
+  if (statuses.length > 0 && statuses.every((s) => (s.ready || cleanExit(s.state?.terminated)) && (s.restartCount ?? 0) === 0)) return [];
   return containersOf(pod).filter((c) => {
     const s = c.status;
     if (!s) return false;
-    if (c.init && s.state?.terminated?.exitCode === 0) return false;
+    if (c.init && cleanExit(s.state?.terminated)) return false;
     return !s.ready || (s.restartCount ?? 0) > 0 || !!s.state?.waiting || !!s.state?.terminated;
   });
 }
@@ -223,7 +231,7 @@ export function restartState(state: ClusterState, c: ContainerView, minRecentRes
   // The runtime refused to create it for lack of a command: nothing will ever run.
   if (waiting === 'CreateContainerError' && /no command specified/.test(s.state?.waiting?.message ?? '')) return 'down';
   const current = s.state?.terminated;
-  if (current && current.exitCode !== 0) return 'down';
+  if (current && (current.exitCode !== 0 || (c.init && current.reason === 'OOMKilled'))) return 'down';
   if (current && c.init === false && current.exitCode === 0 && (s.restartCount ?? 0) > 0) return 'down';
   const last = s.lastState?.terminated;
   const restarts = s.restartCount ?? 0;
