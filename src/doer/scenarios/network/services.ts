@@ -218,6 +218,8 @@ interface PortProblem {
   declared: string[];
   /** Unselected workload whose pods declare the wanted port: the Service selects the wrong app. */
   intended?: TemplateWorkload;
+  /** The Service port's name is a container port of the pods, but targetPort is another of their ports. */
+  crossed?: { namedPort: number; targetName: string };
 }
 
 function targetOf(port: { port: number; targetPort?: number | string }): number | string {
@@ -227,6 +229,19 @@ function targetOf(port: { port: number; targetPort?: number | string }): number 
 
 function declaresPort(spec: { containers?: Array<{ ports?: Array<{ containerPort: number; name?: string }> }> } | undefined, target: number | string): boolean {
   return (spec?.containers ?? []).some((c) => (c.ports ?? []).some((p) => (typeof target === 'number' ? p.containerPort === target : p.name === target)));
+}
+
+/**
+ * A Service port named like one container port (`redis`) whose numeric targetPort is a different,
+ * differently named port of the same pods (`9121/metrics`): traffic meant for one server reaches another.
+ */
+function crossedPort(pods: Pod[], portName: string | undefined, target: number | string): PortProblem['crossed'] {
+  if (!portName || typeof target !== 'number') return undefined;
+  const ports = pods.flatMap((p) => (p.spec?.containers ?? []).flatMap((c) => c.ports ?? []));
+  const named = ports.find((cp) => cp.name === portName);
+  const targetName = ports.find((cp) => cp.containerPort === target)?.name;
+  if (!named || named.containerPort === target || !targetName || targetName === portName) return undefined;
+  return { namedPort: named.containerPort, targetName };
 }
 
 const portProblemCache = new WeakMap<ClusterState, PortProblem[]>();
@@ -247,7 +262,11 @@ function portProblems(state: ClusterState): PortProblem[] {
     const anyNumericDeclared = ports.some((sp) => typeof targetOf(sp) === 'number' && active.some((p) => declaresPort(p.spec, targetOf(sp))));
     for (const sp of ports) {
       const target = targetOf(sp);
-      if (active.some((p) => declaresPort(p.spec, target))) continue;
+      if (active.some((p) => declaresPort(p.spec, target))) {
+        const crossed = crossedPort(active, sp.name, target);
+        if (crossed) problems.push({ service, port: { port: sp.port, target, name: sp.name }, pods: active, declared, crossed });
+        continue;
+      }
       if (typeof target === 'number' && (declared.length === 0 || anyNumericDeclared || hasUndeclaringContainer)) continue;
       const intended = templateWorkloads(state, service.metadata.namespace ?? 'default').find(
         (w) => !matchesMap(service.spec?.selector, w.labels) && declaresPort(w.podSpec, target) && (w.replicas === undefined || w.replicas > 0),
@@ -267,7 +286,9 @@ function portEvidence(state: ClusterState, p: PortProblem): string[] {
   const endpointsEvidence = endpointsLine(p.service, state.endpointsFor(p.service));
   if (endpointsEvidence) lines.push(endpointsEvidence);
   const owners = [...new Set(p.pods.map((pod) => label(state.workloadOf(pod))))];
-  lines.push(`${owners.join(', ')}: selected pods declare container ports [${p.declared.join(', ') || 'none'}], not ${p.port.target}`);
+  lines.push(p.crossed
+    ? `${owners.join(', ')}: selected pods declare port ${p.crossed.namedPort}/${p.port.name} and ${p.port.target}/${p.crossed.targetName}: targetPort ${p.port.target} is their ${p.crossed.targetName} port, not ${p.port.name}`
+    : `${owners.join(', ')}: selected pods declare container ports [${p.declared.join(', ') || 'none'}], not ${p.port.target}`);
   if (p.intended) {
     lines.push(`${label(p.intended.ref)}: pods labelled ${formatSelector(p.intended.labels)} declare containerPort ${p.port.target} but the selector does not match them`);
   }
@@ -325,7 +346,9 @@ function portScenario(kind: 'wrong-pods' | 'target-port' | 'named-port'): Scenar
         const remediation =
           kind === 'wrong-pods' && p.intended
             ? kubectl(ns, `patch service ${svc.name} -p '{"spec":{"selector":${JSON.stringify(p.intended.labels)}}}'`)
-            : kubectl(ns, `edit service ${svc.name}  # set targetPort to one of: ${p.declared.join(', ') || 'the container\'s port'}`);
+            : p.crossed
+              ? kubectl(ns, `edit service ${svc.name}  # port ${p.port.name}: set targetPort to ${p.crossed.namedPort} (or ${p.port.name})`)
+              : kubectl(ns, `edit service ${svc.name}  # set targetPort to one of: ${p.declared.join(', ') || 'the container\'s port'}`);
         detections.push({
           resource: ingress.refs[0] ?? svc,
           rootCause: svc,
@@ -333,13 +356,18 @@ function portScenario(kind: 'wrong-pods' | 'target-port' | 'named-port'): Scenar
           title:
             kind === 'wrong-pods'
               ? `Service ${displayName(svc)} selects pods of ${label(state.workloadOf(p.pods[0]))} instead of ${label(p.intended!.ref)}`
-              : `Service ${displayName(svc)} targets port ${p.port.target}, which its pods do not declare`,
+              : p.crossed
+                ? `Service ${displayName(svc)} port ${p.port.name} targets ${p.port.target}, the pods' ${p.crossed.targetName} port`
+                : `Service ${displayName(svc)} targets port ${p.port.target}, which its pods do not declare`,
           explanation:
             kind === 'wrong-pods'
               ? `The selector ${formatSelector(p.service.spec?.selector)} picks pods that do not serve port ${p.port.target}; ` +
                 `${label(p.intended!.ref)} does, so the selector names the wrong app.`
-              : `Connections to port ${p.port.port} are forwarded to ${p.port.target} on the pods, but their containers declare ` +
-                `[${p.declared.join(', ') || 'no ports'}]${isNamed ? ', so the endpoints controller lists no endpoint for them' : ''}.`,
+              : p.crossed
+                ? `Connections to port ${p.port.port} (${p.port.name}) are forwarded to ${p.port.target}, where the pods serve ` +
+                  `${p.crossed.targetName}; their ${p.port.name} port is ${p.crossed.namedPort}.`
+                : `Connections to port ${p.port.port} are forwarded to ${p.port.target} on the pods, but their containers declare ` +
+                  `[${p.declared.join(', ') || 'no ports'}]${isNamed ? ', so the endpoints controller lists no endpoint for them' : ''}.`,
           evidence: portEvidence(state, p),
           remediation: [remediation, kubectl(ns, `get endpoints ${svc.name} -o wide`)],
           confidence: kind === 'wrong-pods' ? 0.9 : isNamed ? 0.9 : 0.7,
