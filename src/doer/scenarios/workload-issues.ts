@@ -5,7 +5,7 @@
  */
 import type { ClusterState } from '../../cluster/state.js';
 import { displayName, refKey } from '../../cluster/state.js';
-import type { ContainerStatus, Event, ObjectRef, Pod } from '../../cluster/types.js';
+import type { ContainerStatus, Event, ObjectRef, Pod, StatefulSet } from '../../cluster/types.js';
 import type { Category, Detection, Scenario, Severity } from '../types.js';
 import type { ContainerView } from './util.js';
 import { ageSeconds, containersOf, eventLine, isActivePod, statusLine } from './util.js';
@@ -162,6 +162,8 @@ export function troubledPods(state: ClusterState): TroubledPod[] {
     const result: TroubledPod[] = [];
     for (const pod of state.pods) {
       if (isActivePod(pod)) {
+        // Its workload's spec already changed: the rollout scenarios report the pod blocking the update.
+        if (supersededRevision(state, pod)) continue;
         const containers = pod.status?.containerStatuses?.length || pod.status?.initContainerStatuses?.length
           ? troubledContainers(pod)
           : pod.status?.phase === 'Pending' ? specOnlyViews(pod) : [];
@@ -171,6 +173,25 @@ export function troubledPods(state: ClusterState): TroubledPod[] {
       }
     }
     return result;
+  });
+}
+
+/**
+ * A StatefulSet pod left on a revision that is not the update revision and whose images the
+ * template no longer runs: the controller waits for it to become Ready and never replaces it
+ * (kubernetes#67250), so what broke it is no longer in the spec.
+ */
+export function supersededRevision(state: ClusterState, pod: Pod): boolean {
+  const owner = state.owner(pod);
+  if (owner?.kind !== 'StatefulSet') return false;
+  const set = owner as StatefulSet;
+  const revision = pod.metadata.labels?.['controller-revision-hash'];
+  const update = set.status?.updateRevision;
+  if (!revision || !update || revision === update) return false;
+  const template = set.spec?.template?.spec?.containers ?? [];
+  return (pod.spec?.containers ?? []).some((c) => {
+    const now = template.find((t) => t.name === c.name);
+    return !!now && now.image !== c.image;
   });
 }
 

@@ -4,6 +4,7 @@ import type { DaemonSet, Pod, StatefulSet } from '../../../cluster/types.js';
 import type { Detection, Scenario } from '../../types.js';
 import { ageSeconds, isActivePod, isPodReady, kubectl, label } from '../util.js';
 import { notReadyPodLines, replicaCounts } from './deployments.js';
+import { supersededRevision } from '../workload-issues.js';
 
 /** Pods not ready for less than this are still starting or being replaced one at a time. */
 const SETTLE_SECONDS = 300;
@@ -42,6 +43,8 @@ const statefulSetStuckOrdinal: Scenario = {
       const stuckAt = ordinal(set, blocker)!;
       const missing = Array.from({ length: wanted }, (_, i) => i).filter((i) => !byOrdinal.has(i) && i > stuckAt);
       const ref = refOf(set);
+      const superseded = supersededRevision(state, blocker);
+      const staleLine = `${label(refOf(blocker))}: controller-revision-hash=${blocker.metadata.labels?.['controller-revision-hash']}, but ${label(ref)} status.updateRevision=${set.status?.updateRevision}: the fixed template is never applied to it while it is not Ready`;
       detections.push({
         resource: refOf(blocker),
         rootCause: ref,
@@ -50,13 +53,16 @@ const statefulSetStuckOrdinal: Scenario = {
         title: `StatefulSet ${displayName(ref)} is stuck waiting for ${blocker.metadata.name} to become ready`,
         explanation:
           `${blocker.metadata.name} is not ready, and with OrderedReady pod management the controller will not ` +
-          `${missing.length ? `create ${missing.map((i) => `${set.metadata.name}-${i}`).join(', ')}` : 'proceed with the rollout'} until it is.`,
-        evidence: [replicaCounts(set), ...notReadyPodLines([blocker]), ...(missing.length ? [`${label(ref)}: ordinals ${missing.join(', ')} not created`] : [])],
-        remediation: [
-          kubectl(ref.namespace, `describe pod ${blocker.metadata.name}`),
-          kubectl(ref.namespace, `logs ${blocker.metadata.name} --previous`),
-        ],
-        confidence: 0.7,
+          `${missing.length ? `create ${missing.map((i) => `${set.metadata.name}-${i}`).join(', ')}` : 'proceed with the rollout'} until it is.` +
+          (superseded ? ` It still runs an older, broken revision; the StatefulSet's spec has changed since, but a pod that is not Ready is never replaced (delete it).` : ''),
+        evidence: [replicaCounts(set), ...notReadyPodLines([blocker]), ...(superseded ? [staleLine] : []), ...(missing.length ? [`${label(ref)}: ordinals ${missing.join(', ')} not created`] : [])],
+        remediation: superseded
+          ? [kubectl(ref.namespace, `delete pod ${blocker.metadata.name}  # recreated from the current template`)]
+          : [
+              kubectl(ref.namespace, `describe pod ${blocker.metadata.name}`),
+              kubectl(ref.namespace, `logs ${blocker.metadata.name} --previous`),
+            ],
+        confidence: superseded ? 0.85 : 0.7,
       });
     }
     return detections;
