@@ -400,6 +400,13 @@ export class KubeletFleet {
           return (s.dueAt = now + 1_000);
         }
         const policy = c.imagePullPolicy ?? (/:latest$|^[^:]*$/.test(image) ? 'Always' : 'IfNotPresent');
+        if (policy === 'Never' && !node.images.has(image)) {
+          const message = msg.notPresentNeverPull(image);
+          this.containerEvent(pod, c.name, 'Warning', 'ErrImageNeverPull', message);
+          this.containerEvent(pod, c.name, 'Warning', 'Failed', msg.error('ErrImageNeverPull'));
+          s.waiting = { reason: 'ErrImageNeverPull', message };
+          return (s.dueAt = now + CONFIG_RETRY_MS);
+        }
         if (node.images.has(image) && policy !== 'Always') {
           this.containerEvent(pod, c.name, 'Normal', 'Pulled', msg.alreadyPresent(image));
           s.phase = 'create';
@@ -462,7 +469,7 @@ export class KubeletFleet {
       candidates.push(exitAt(oom.afterSeconds));
     }
     if (crash) {
-      if (now >= exitAt(crash.afterSeconds)) return this.exit(s, now, crash.exitCode, 'Error');
+      if (now >= exitAt(crash.afterSeconds)) return this.exit(s, now, crash.exitCode, 'Error', this.fallbackMessage(pod, c));
       candidates.push(exitAt(crash.afterSeconds));
     }
     const restartPolicy = pod.spec?.restartPolicy ?? 'Always';
@@ -508,8 +515,18 @@ export class KubeletFleet {
     return this.faults.find('job-failure', pod);
   }
 
-  private exit(s: ContainerState, now: number, exitCode: number, reason: string): number {
-    s.terminated = { exitCode, reason, startedAt: s.running?.startedAt ?? now, finishedAt: now };
+  /**
+   * terminationMessagePolicy FallbackToLogsOnError: the kubelet puts the tail of the log of a
+   * container that failed (at most 80 lines, 2048 bytes) in its termination message.
+   */
+  private fallbackMessage(pod: Pod, c: Container): string | undefined {
+    if (c.terminationMessagePolicy !== 'FallbackToLogsOnError') return undefined;
+    const tail = this.logs(pod.metadata.namespace!, pod.metadata.name!, c.name, true).split('\n').slice(-81).join('\n');
+    return tail.length > 2048 ? tail.slice(-2048) : tail;
+  }
+
+  private exit(s: ContainerState, now: number, exitCode: number, reason: string, message?: string): number {
+    s.terminated = { exitCode, reason, startedAt: s.running?.startedAt ?? now, finishedAt: now, ...(message ? { message } : {}) };
     s.running = undefined;
     s.ready = false;
     s.phase = 'terminated';
@@ -578,7 +595,7 @@ export class KubeletFleet {
         : s.running
           ? { running: { startedAt: time(s.running.startedAt) } }
           : s.terminated
-            ? { terminated: { exitCode: s.terminated.exitCode, reason: s.terminated.reason, startedAt: time(s.terminated.startedAt), finishedAt: time(s.terminated.finishedAt), containerID: s.containerID } }
+            ? { terminated: { exitCode: s.terminated.exitCode, reason: s.terminated.reason, ...(s.terminated.message ? { message: s.terminated.message } : {}), startedAt: time(s.terminated.startedAt), finishedAt: time(s.terminated.finishedAt), containerID: s.containerID } }
             : { waiting: { reason: 'ContainerCreating' } };
       const last = s?.lastTerminated;
       return {
@@ -590,7 +607,7 @@ export class KubeletFleet {
         started: Boolean(s?.running),
         restartCount: s?.restartCount ?? 0,
         state: rt.terminal ? { terminated: { exitCode: 137, reason: 'ContainerStatusUnknown', message: 'The container could not be located when the pod was terminated', startedAt: time(now), finishedAt: time(now) } } : state,
-        lastState: last ? { terminated: { exitCode: last.exitCode, reason: last.reason, startedAt: time(last.startedAt), finishedAt: time(last.finishedAt), containerID: s?.containerID } } : {},
+        lastState: last ? { terminated: { exitCode: last.exitCode, reason: last.reason, ...(last.message ? { message: last.message } : {}), startedAt: time(last.startedAt), finishedAt: time(last.finishedAt), containerID: s?.containerID } } : {},
       };
     };
     // Our own write comes back through the pod watch; `writing` tells the listener to ignore it.

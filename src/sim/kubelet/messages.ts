@@ -17,6 +17,7 @@ export const msg = {
   pulled: (image: string, pullMs: number, totalMs: number, size: number) =>
     `Successfully pulled image "${image}" in ${goDuration(pullMs)} (${goDuration(totalMs)} including waiting). Image size: ${size} bytes.`,
   alreadyPresent: (image: string) => `Container image "${image}" already present on machine`,
+  notPresentNeverPull: (image: string) => `Container image "${image}" is not present with pull policy of Never`,
   failedPull: (image: string, error: string) => `Failed to pull image "${image}": ${error}`,
   backOffPull: (image: string) => `Back-off pulling image "${image}"`,
   error: (detail: string) => `Error: ${detail}`,

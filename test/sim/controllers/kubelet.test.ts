@@ -54,6 +54,30 @@ describe('kubelet model', () => {
     expect(c.events({ name: 'web', reason: 'BackOff' })[0].message).toMatch(/^Back-off restarting failed container app in pod web_default\([0-9a-f-]{36}\)$/);
   });
 
+  it('copies the log tail into the termination message of a failed container only under FallbackToLogsOnError', () => {
+    const c = (cluster = startTestCluster());
+    inject(c, 'crash', { type: 'crash-loop', target: { namespace: 'default' }, afterSeconds: 1, log: 'RuntimeError: No CUDA GPUs are available' });
+    c.apply(pod('fallback', { terminationMessagePolicy: 'FallbackToLogsOnError' }));
+    c.apply(pod('file'));
+    c.run(20);
+    const last = (name: string) => c.pods('default').find((p) => p.metadata.name === name)!.status.containerStatuses[0].lastState.terminated;
+    expect(last('fallback')).toMatchObject({ exitCode: 1, reason: 'Error', message: expect.stringMatching(/starting app\nRuntimeError: No CUDA GPUs are available\n$/) });
+    expect(last('file')).toMatchObject({ exitCode: 1, reason: 'Error' });
+    expect(last('file').message).toBeUndefined();
+  });
+
+  it('refuses to start an absent image with imagePullPolicy Never (ErrImageNeverPull)', () => {
+    const c = (cluster = startTestCluster());
+    c.apply(pod('local', { image: 'registry.example.com/team/app:dev', imagePullPolicy: 'Never' }));
+    c.run(20);
+    const status = c.pods('default')[0].status.containerStatuses[0];
+    const message = 'Container image "registry.example.com/team/app:dev" is not present with pull policy of Never';
+    expect(status.state.waiting).toEqual({ reason: 'ErrImageNeverPull', message });
+    expect(c.events({ name: 'local', reason: 'ErrImageNeverPull' })[0]).toMatchObject({ type: 'Warning', message });
+    expect(c.events({ name: 'local', reason: 'Failed' })[0].message).toBe('Error: ErrImageNeverPull');
+    expect(c.events({ name: 'local', reason: 'Pulling' })).toEqual([]);
+  });
+
   it('reports OOM kills as OOMKilled with exit code 137', () => {
     const c = (cluster = startTestCluster());
     inject(c, 'oom', { type: 'oom-kill', target: { namespace: 'default', name: 'web' }, afterSeconds: 2 });
