@@ -82,12 +82,21 @@ export function acceleratorPlacements(state: ClusterState): PlacementItem[] {
   return result;
 }
 
+/**
+ * Whether a broken node would take the pod once repaired: its installed devices of that resource
+ * cover the request. A node that registered nothing at all is given the benefit of the doubt.
+ */
+function couldHost(an: AcceleratorNode, resource: string, wanted: number): boolean {
+  const installed = nodeQuantity(an.node, resource, 'capacity');
+  return installed === 0 ? an.capacity === 0 : installed >= wanted;
+}
+
 /** `hasNodes` false: the input has no nodes, so absence of capacity proves nothing. */
 function causeOf(item: UnschedulablePod, resource: string, broken: AcceleratorNode[], nodes: AcceleratorNode[], max: (r: string) => number, hasNodes: boolean): PlacementCause {
   if (item.primary.kind === 'taint') return { kind: 'toleration-missing' };
   if (item.primary.kind === 'node-selector') return { kind: 'selector-mismatch' };
   const vendor = vendorOfResource(resource);
-  const candidates = broken.filter((an) => an.vendor === vendor && nodeMatchesPod(an.node, item.pod));
+  const candidates = broken.filter((an) => an.vendor === vendor && nodeMatchesPod(an.node, item.pod) && couldHost(an, resource, podRequest(item.pod, resource)));
   if (candidates.length) return { kind: 'broken-node', nodes: candidates };
   // Nodes that offer the resource but are down or cordoned: the scheduler listed them as tainted/unschedulable.
   if (item.fit.reasons.some((r) => r.kind === 'unschedulable' || r.kind === 'not-ready' || (r.kind === 'taint' && /^node\.kubernetes\.io\//.test(r.taintKey ?? '')))) {

@@ -87,6 +87,9 @@ export function unschedulablePods(state: ClusterState): UnschedulablePod[] {
  * the nodes it targets (taint, cordon, not ready) is.
  */
 function refinePrimary(state: ClusterState, pod: Pod, fit: FitError, primary: FitReason | undefined): FitReason | undefined {
+  // Conversely, taints on other nodes do not matter when no node carries the labels the pod selects.
+  const selector = fit.reasons.find((r) => r.kind === 'node-selector');
+  if (primary?.kind === 'taint' && selector && state.nodes.length > 0 && !state.nodes.some((n) => nodeMatchesPod(n, pod))) return selector;
   if (primary?.kind !== 'node-selector') return primary;
   const others = fit.reasons.filter((r) => r.kind === 'taint' || r.kind === 'unschedulable' || r.kind === 'not-ready');
   if (others.length === 0 || !state.nodes.some((n) => nodeMatchesPod(n, pod))) return primary;
