@@ -186,7 +186,8 @@ export const casesB = [
     dir: '027-quota-limits-exhausted-blocks-rolling-update',
     source: 'https://github.com/ministryofjustice/cloud-platform/issues/590',
     summary: 'The namespace quota caps limits.cpu=6 / limits.memory=12Gi and the old pods already use all of it, so the rolling update of allocation-manager cannot create its new pods ("exceeded quota: namespace-quota") and stays one-third done.',
-    symptom: null, category: 'quota', hops: 1,
+    // Issue 4 lists "surge blocked by quota" under rollout: the quota is full only because old pods still count.
+    symptom: null, category: 'rollout', hops: 1,
     build() {
       const s = new Snapshot(this.dir, '2019-01-10T11:52:30Z', 11);
       const nodes = ['ip-172-20-85-100.eu-west-1.compute.internal', 'ip-172-20-40-12.eu-west-1.compute.internal', 'ip-172-20-100-7.eu-west-1.compute.internal'].map((n, i) => node(s, n, { instanceType: 'r5.xlarge', zone: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'][i], kubelet: 'v1.10.11', runtime: 'docker://17.3.2', labels: { 'kubernetes.io/role': 'node' } }));
