@@ -5,7 +5,7 @@ import type { KubeObject } from '../../src/cluster/types.js';
 import { diagnose } from '../../src/doer/engine.js';
 import { SCENARIOS } from '../../src/doer/scenarios/index.js';
 import { deployment, detect, diagnoseObjects, event, firstFindingFor, node, obj, ownerRef, runningStatus } from './fixtures.js';
-import { container, crashLoopStatus, daemonSet, gpuNode, pendingDeployment, unschedulableStatus } from './placement-fixtures.js';
+import { container, crashLoopStatus, daemonSet, gpuNode, pendingDeployment, unschedulableStatus, describeScenarioCases, type ScenarioCase } from './placement-fixtures.js';
 
 // Messages as printed by NVIDIA/k8s-device-plugin (internal/plugin/factory.go, internal/rm/health.go),
 // the kubelet device manager, PyTorch (c10d ProcessGroupNCCL, elastic rendezvous, DataLoader), NCCL,
@@ -79,15 +79,7 @@ function gang(o: { phase: string; minMember: number; pods: number; running: numb
   return [...nodes, vcjob, pg, ...pods];
 }
 
-interface Case {
-  id: string;
-  objects: () => KubeObject[];
-  rootCause: { kind: string; name: string };
-  evidence: string;
-  negative: () => KubeObject[];
-}
-
-const cases: Case[] = [
+const cases: ScenarioCase[] = [
   {
     id: 'accelerator.nvidia-device-plugin-not-ready',
     objects: () => brokenPluginCluster().objects,
@@ -430,27 +422,7 @@ const cases: Case[] = [
   },
 ];
 
-describe('accelerator scenarios', () => {
-  it('covers every accelerator scenario in the catalog with a case', () => {
-    const ids = SCENARIOS.filter((s) => s.category === 'accelerator').map((s) => s.id).sort();
-    expect(cases.map((c) => c.id).sort()).toEqual(ids);
-    expect(ids.length).toBeGreaterThanOrEqual(25);
-  });
-
-  for (const c of cases) {
-    describe(c.id, () => {
-      it('names the object to change, with the component\'s own message', () => {
-        const detections = detect(c.id, c.objects());
-        expect(detections.length).toBeGreaterThan(0);
-        expect(detections[0].rootCause).toMatchObject(c.rootCause);
-        expect(detections.flatMap((d) => d.evidence).join('\n')).toContain(c.evidence);
-      });
-      it('stays quiet on a look-alike or healthy state', () => {
-        expect(detect(c.id, c.negative())).toEqual([]);
-      });
-    });
-  }
-});
+describeScenarioCases('accelerator', cases, 25, "the component's own message");
 
 describe('GPU nodes that advertise nothing', () => {
   it('blames the node when its device plugin runs but registers no devices', () => {

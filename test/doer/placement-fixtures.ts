@@ -2,8 +2,10 @@
  * Builders shared by the scheduling, storage and accelerator tests: Pending pods with the
  * scheduler's own FailedScheduling event, claims, volumes, classes and GPU nodes.
  */
+import { describe, expect, it } from 'vitest';
 import type { KubeObject, Pod } from '../../src/cluster/types.js';
-import { ago, deployment, event, node, obj, ownerRef, readyNodeConditions, runningStatus, type WorkloadOptions } from './fixtures.js';
+import { SCENARIOS } from '../../src/doer/index.js';
+import { ago, deployment, detect, event, node, obj, ownerRef, readyNodeConditions, runningStatus, type WorkloadOptions } from './fixtures.js';
 
 type Json = Record<string, unknown>;
 
@@ -111,4 +113,42 @@ export function daemonSet(name: string, namespace: string, image: string, nodeNa
     labels: { app: name, 'controller-revision-hash': '5d8f9c7b6' }, ownerReferences: [ownerRef(ds)], generateName: `${name}-`,
   }) as Pod);
   return { ds, pods, all: [ds, ...pods] };
+}
+
+/** One scenario's positive fixture (with the root cause and an evidence line it must quote) and its look-alike. */
+export interface ScenarioCase {
+  id: string;
+  objects: () => KubeObject[];
+  rootCause: { kind: string; name: string };
+  evidence: string;
+  /** A look-alike or healthy state that must not trigger the scenario. */
+  negative: () => KubeObject[];
+}
+
+/**
+ * The table-driven both-ways check shared by the category tests: every scenario of the category
+ * has a case, each names its root cause with the quoted evidence, and stays quiet on its look-alike.
+ */
+export function describeScenarioCases(category: string, cases: ScenarioCase[], minimum: number, evidenceOf: string): void {
+  describe(`${category} scenarios`, () => {
+    it(`covers every ${category} scenario in the catalog with a case`, () => {
+      const ids = SCENARIOS.filter((s) => s.category === category).map((s) => s.id).sort();
+      expect(cases.map((c) => c.id).sort()).toEqual(ids);
+      expect(ids.length).toBeGreaterThanOrEqual(minimum);
+    });
+
+    for (const c of cases) {
+      describe(c.id, () => {
+        it(`names the object to change, with ${evidenceOf}`, () => {
+          const detections = detect(c.id, c.objects());
+          expect(detections.length).toBeGreaterThan(0);
+          expect(detections[0].rootCause).toMatchObject(c.rootCause);
+          expect(detections.flatMap((d) => d.evidence).join('\n')).toContain(c.evidence);
+        });
+        it('stays quiet on a look-alike or healthy state', () => {
+          expect(detect(c.id, c.negative())).toEqual([]);
+        });
+      });
+    }
+  });
 }

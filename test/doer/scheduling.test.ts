@@ -6,7 +6,7 @@ import { diagnose } from '../../src/doer/engine.js';
 import { SCENARIOS } from '../../src/doer/scenarios/index.js';
 import { parseFitError, primaryReason } from '../../src/doer/scenarios/scheduling/fit-error.js';
 import { ago, deployment, detect, diagnoseObjects, event, firstFindingFor, healthyNodes, node, obj, ownerRef, runningStatus } from './fixtures.js';
-import { claim, container, pendingDeployment, storageClass, unschedulableStatus, volume } from './placement-fixtures.js';
+import { claim, container, pendingDeployment, storageClass, unschedulableStatus, volume, describeScenarioCases, type ScenarioCase } from './placement-fixtures.js';
 
 // Reasons as kube-scheduler's plugins print them (pkg/scheduler/framework/plugins/*) and FitError's
 // "0/N nodes are available: ... preemption: ..." format.
@@ -39,19 +39,10 @@ describe('FailedScheduling message parsing', () => {
 });
 
 /** A realistic case for each scenario: the objects, and what the finding must name. */
-interface Case {
-  id: string;
-  objects: () => KubeObject[];
-  rootCause: { kind: string; name: string };
-  evidence: string;
-  /** A look-alike or healthy state that must not trigger the scenario. */
-  negative: () => KubeObject[];
-}
-
 const cpuHeavy = (cpu: string) => ({ containers: [container('api', 'ghcr.io/acme/api:2.3.1', { requests: { cpu, memory: '1Gi' } })], restartPolicy: 'Always' });
 const healthyApp = () => deployment('api', { namespace: 'shop' }).all;
 
-const cases: Case[] = [
+const cases: ScenarioCase[] = [
   {
     id: 'scheduling.insufficient-resources',
     objects: () => [...healthyNodes(), ...pendingDeployment('api', `0/3 nodes are available: 3 Insufficient cpu. ${NO_VICTIMS}`, { namespace: 'shop', podSpec: cpuHeavy('6') }).objects],
@@ -268,27 +259,9 @@ const cases: Case[] = [
   },
 ];
 
-describe('scheduling scenarios', () => {
-  it('covers every scheduling scenario in the catalog with a case', () => {
-    const ids = SCENARIOS.filter((s) => s.category === 'scheduling').map((s) => s.id).sort();
-    expect(cases.map((c) => c.id).sort()).toEqual(ids);
-    expect(ids.length).toBeGreaterThanOrEqual(14);
-  });
+describeScenarioCases('scheduling', cases, 14, "the scheduler's evidence");
 
-  for (const c of cases) {
-    describe(c.id, () => {
-      it('names the object to change, with the scheduler\'s evidence', () => {
-        const detections = detect(c.id, c.objects());
-        expect(detections.length).toBeGreaterThan(0);
-        expect(detections[0].rootCause).toMatchObject(c.rootCause);
-        expect(detections.flatMap((d) => d.evidence).join('\n')).toContain(c.evidence);
-      });
-      it('stays quiet on a look-alike or healthy state', () => {
-        expect(detect(c.id, c.negative())).toEqual([]);
-      });
-    });
-  }
-
+describe('scheduling scenarios, beyond the table', () => {
   it('attributes each pending pod to exactly one scheduling scenario', () => {
     for (const c of cases) {
       const objects = c.objects();

@@ -5,7 +5,7 @@ import type { KubeObject } from '../../src/cluster/types.js';
 import { diagnose } from '../../src/doer/engine.js';
 import { SCENARIOS } from '../../src/doer/scenarios/index.js';
 import { ago, deployment, detect, diagnoseObjects, event, firstFindingFor, healthyNodes, node, obj } from './fixtures.js';
-import { claim, containerCreatingStatus, crashLoopStatus, pendingDeployment, podWithClaim, storageClass, volume } from './placement-fixtures.js';
+import { claim, containerCreatingStatus, crashLoopStatus, pendingDeployment, podWithClaim, storageClass, volume, describeScenarioCases, type ScenarioCase } from './placement-fixtures.js';
 
 // Messages as the PV controller (pkg/controller/volume/persistentvolume), attach/detach controller,
 // kubelet volume manager and kube-scheduler's VolumeBinding plugin emit them.
@@ -26,14 +26,6 @@ function creatingPod(name: string, spec: Record<string, unknown>, events: Array<
   return { app, objects: [...app.all, ...evs] };
 }
 
-interface Case {
-  id: string;
-  objects: () => KubeObject[];
-  rootCause: { kind: string; name: string };
-  evidence: string;
-  negative: () => KubeObject[];
-}
-
 const boundClaim = () => {
   const pv = volume('pvc-0b1e', { storageClassName: 'standard', claimRef: { namespace: 'db', name: 'data' } });
   const pvc = claim('data', 'db', { storageClassName: 'standard', volumeName: 'pvc-0b1e' }, { phase: 'Bound', capacity: { storage: '10Gi' }, accessModes: ['ReadWriteOnce'] });
@@ -41,7 +33,7 @@ const boundClaim = () => {
   return [...healthyNodes(), storageClass('standard', 'pd.csi.storage.gke.io', {}, true), pv, pvc, ...app.all];
 };
 
-const cases: Case[] = [
+const cases: ScenarioCase[] = [
   {
     id: 'storage.storageclass-missing',
     objects: () => {
@@ -278,27 +270,9 @@ const cases: Case[] = [
   },
 ];
 
-describe('storage scenarios', () => {
-  it('covers every storage scenario in the catalog with a case', () => {
-    const ids = SCENARIOS.filter((s) => s.category === 'storage').map((s) => s.id).sort();
-    expect(cases.map((c) => c.id).sort()).toEqual(ids);
-    expect(ids.length).toBeGreaterThanOrEqual(14);
-  });
+describeScenarioCases('storage', cases, 14, "the chain and the controller's evidence");
 
-  for (const c of cases) {
-    describe(c.id, () => {
-      it('names the object to change, with the chain and the controller\'s evidence', () => {
-        const detections = detect(c.id, c.objects());
-        expect(detections.length).toBeGreaterThan(0);
-        expect(detections[0].rootCause).toMatchObject(c.rootCause);
-        expect(detections.flatMap((d) => d.evidence).join('\n')).toContain(c.evidence);
-      });
-      it('stays quiet on a look-alike or healthy state', () => {
-        expect(detect(c.id, c.negative())).toEqual([]);
-      });
-    });
-  }
-
+describe('storage scenarios, beyond the table', () => {
   it('lists the claim, its pods and their workload as affected by a missing StorageClass', () => {
     const [d] = detect('storage.storageclass-missing', cases[0].objects());
     expect(d.affected).toEqual(expect.arrayContaining([
