@@ -34,14 +34,12 @@ export function diagnose(state: ClusterState, scenarios: readonly Scenario[], op
   const findings = foldConsequences([...drafts.values()], state)
     .map(toFinding)
     .sort(compareFindings);
-  const summary = { critical: 0, warning: 0, info: 0, objects: state.objectCount };
-  for (const f of findings) summary[f.severity] += 1;
   return {
     apiVersion: 'nakhoda.io/v1alpha1',
     kind: 'DiagnosisReport',
     source: options.source,
     generatedAt: (options.generatedAt ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    summary,
+    summary: summarise(findings, state.objectCount),
     findings,
     notes,
   };
