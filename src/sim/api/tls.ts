@@ -60,7 +60,9 @@ export function createServingCertificate(commonName = 'nakhoda-sim'): ServingCer
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const ecdsaWithSha256 = sequence(oid('1.2.840.10045.4.3.2'));
   const serial = randomBytes(16);
-  serial[0]! &= 0x7f;
+  // DER INTEGER: positive (top bit clear) and minimal (no leading zero byte), or OpenSSL rejects
+  // the certificate with "illegal padding" — one start in 128 failed before.
+  serial[0] = (serial[0]! & 0x7f) | 0x40;
   const now = Date.now();
   const subjectAltName = sequence(
     tlv(0x87, Buffer.from([127, 0, 0, 1])), // iPAddress
